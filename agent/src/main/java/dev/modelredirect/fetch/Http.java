@@ -1,0 +1,228 @@
+package dev.modelredirect.fetch;
+
+import dev.modelredirect.log.Log;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The one HTTP client of the product, over OkHttp: no automatic redirects, identity encoding (so sizes and ranges
+ * mean bytes on disk), the token only where {@link AuthPolicy} allows, and retries per {@link RetryPolicy}.
+ *
+ * <p>Redirects are followed here, by hand, so that each hop is checked: at most {@value #MAX_REDIRECTS} hops, only to
+ * http(s), never from https down to http, and the {@code Authorization} header recomputed for every hop.
+ */
+public final class Http implements Closeable {
+    /** The most redirects one request follows. */
+    public static final int MAX_REDIRECTS = 10;
+
+    /** How redirects are handled by {@link #execute}. */
+    public enum Redirects {
+        /** Return the first response, redirect or not. */
+        NONE,
+        /** Follow redirects whose {@code Location} is relative (a renamed repository), return the first absolute one. */
+        RELATIVE_ONLY,
+        /** Follow every redirect. */
+        ALL
+    }
+
+    private final OkHttpClient client;
+    private final AuthPolicy auth;
+    private final RetryPolicy retry;
+    private final String userAgent;
+
+    public Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout) {
+        this.auth = auth;
+        this.retry = retry;
+        this.userAgent = "model-redirect/" + version() + "; java/" + System.getProperty("java.version");
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(16);
+        this.client = new OkHttpClient.Builder()
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
+                .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .connectionPool(new ConnectionPool(8, 1, TimeUnit.MINUTES))
+                .dispatcher(dispatcher)
+                .build();
+    }
+
+    /** A client with default timeouts (10 s connect, 60 s read). */
+    public Http(AuthPolicy auth, RetryPolicy retry) {
+        this(auth, retry, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retry;
+    }
+
+    /** The product version from the jar manifest, or {@code dev}. */
+    public static String version() {
+        String version = Http.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    /** A GET or HEAD request builder with the product's standard headers. */
+    public Request.Builder request(HttpUrl url) {
+        Request.Builder builder = new Request.Builder().url(url)
+                .header("User-Agent", userAgent)
+                .header("Accept-Encoding", "identity");
+        String authorization = auth.authorizationFor(url);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
+    }
+
+    /** A POST of a JSON body. */
+    public Request post(HttpUrl url, String json) {
+        return request(url).post(RequestBody.create(json, MediaType.get("application/json"))).build();
+    }
+
+    /**
+     * Sends a request once per attempt until it succeeds, fails for good, or retries are spent; follows redirects as
+     * asked. Returns any non-retryable response (2xx, 3xx, 4xx): the caller reads and closes it.
+     *
+     * @throws FetchException when retries are spent on connection errors or retryable statuses
+     */
+    public Response execute(Request request, Redirects redirects) throws IOException {
+        Request current = request;
+        for (int hop = 0; ; hop++) {
+            Response response = executeWithRetries(current);
+            if (!response.isRedirect() || redirects == Redirects.NONE) {
+                return response;
+            }
+            String location = response.header("Location");
+            if (location == null) {
+                return response;
+            }
+            boolean relative = isRelative(location);
+            if (redirects == Redirects.RELATIVE_ONLY && !relative) {
+                return response;
+            }
+            HttpUrl next = current.url().resolve(location);
+            if (next == null) {
+                response.close();
+                throw new FetchException("the server at " + describe(current.url()) + " redirected to '"
+                        + location + "', which is not an http(s) URL; check the endpoint key");
+            }
+            if (current.url().isHttps() && !next.isHttps()) {
+                response.close();
+                throw new FetchException("the server at " + describe(current.url())
+                        + " redirected from https to plain http (" + describe(next)
+                        + "); refused so that no credential or data travels unencrypted; fix the server or the URL");
+            }
+            if (hop >= MAX_REDIRECTS) {
+                response.close();
+                throw new FetchException("too many redirects (more than " + MAX_REDIRECTS + ") starting at "
+                        + describe(request.url()) + "; check the URL or the server");
+            }
+            response.close();
+            Request.Builder builder = current.newBuilder().url(next).removeHeader("Authorization");
+            String authorization = auth.authorizationFor(next);
+            if (authorization != null) {
+                builder.header("Authorization", authorization);
+            }
+            if (response.code() == 303 && !current.method().equals("HEAD")) {
+                builder.get();
+            }
+            current = builder.build();
+        }
+    }
+
+    /** A redirect target without scheme and host: a path on the same server. */
+    public static boolean isRelative(String location) {
+        String lower = location.toLowerCase(Locale.ROOT);
+        return !(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("//"));
+    }
+
+    private Response executeWithRetries(Request request) throws IOException {
+        long waited = 0;
+        IOException lastError = null;
+        for (int attempt = 1; ; attempt++) {
+            String retryAfter = null;
+            String failure;
+            try {
+                Response response = client.newCall(request).execute();
+                if (!RetryPolicy.isRetryableStatus(response.code())) {
+                    return response;
+                }
+                retryAfter = response.header("Retry-After");
+                failure = "HTTP " + response.code();
+                response.close();
+            } catch (InterruptedIOException ex) {
+                if (!(ex instanceof SocketTimeoutException) && Thread.currentThread().isInterrupted()) {
+                    throw ex;
+                }
+                lastError = ex;
+                failure = "timeout";
+            } catch (IOException ex) {
+                lastError = ex;
+                failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            }
+            Duration delay = retry.delayAfter(attempt, retryAfter);
+            if (attempt >= retry.maxAttempts() || waited + delay.toMillis() > retry.maxTotalWait().toMillis()) {
+                throw new FetchException("cannot reach " + describe(request.url()) + " after " + attempt
+                        + " attempts (last: " + failure + "); check the network and the endpoint key, then try again",
+                        lastError);
+            }
+            Log.debug("%s %s failed (%s); retry %d in %d ms", request.method(), describe(request.url()), failure,
+                    attempt, delay.toMillis());
+            sleep(delay);
+            waited += delay.toMillis();
+        }
+    }
+
+    static void sleep(Duration delay) throws InterruptedIOException {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to retry");
+        }
+    }
+
+    /** A URL for messages: scheme, host, port and path, never the query (it may hold a signature). */
+    public static String describe(HttpUrl url) {
+        return url.newBuilder().query(null).fragment(null).build().toString();
+    }
+
+    /** A failure for a response that is not success: status, URL and the headers a caller may explain. */
+    public static HttpStatusException statusError(Response response, String what) {
+        Map<String, String> headers = new HashMap<>();
+        Headers all = response.headers();
+        for (String name : all.names()) {
+            headers.put(name.toLowerCase(Locale.ROOT), all.get(name));
+        }
+        return new HttpStatusException(response.code(), describe(response.request().url()), headers,
+                what + ": HTTP " + response.code() + " from " + describe(response.request().url()));
+    }
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    /** The underlying client, for the downloader in this package. */
+    OkHttpClient client() {
+        return client;
+    }
+}

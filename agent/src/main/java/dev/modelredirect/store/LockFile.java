@@ -1,0 +1,241 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.hub.RepoType;
+import dev.modelredirect.json.Json;
+import dev.modelredirect.json.JsonException;
+import dev.modelredirect.json.JsonValues;
+import dev.modelredirect.log.Log;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code models.lock}: the pins of every source, as JSON meant to be committed.
+ *
+ * <pre>
+ * { "version": 1,
+ *   "sources": {
+ *     "hf://org/name@main": { "type": "model", "repo": "org/name", "revision": "main", "commit": "40 hex",
+ *                             "files": [ { "path": "config.json", "size": 123, "sha256": "...", "blob": "etag" } ] },
+ *     "https://host/m.zip": { "url": "...", "finalUrl": "...", "etag": "...", "lastModified": "...",
+ *                             "files": [ { "path": "url/host/m.zip", "size": 9, "sha256": "..." } ] } } }
+ * </pre>
+ *
+ * <p>Sources are written sorted, so the file diffs well. Updates take a named lock, re-read the file, change one
+ * source and replace the file atomically, so concurrent writers lose nothing while locks work and never corrupt it
+ * when they do not. A lock file (or its directory) that is read-only is used as is and never written.
+ */
+public final class LockFile {
+    private final Path path;
+    private final Path lockName;
+    private Map<String, Pin> cache;
+    private long cacheStamp = Long.MIN_VALUE;
+
+    /**
+     * @param path     the lock file
+     * @param lockName the named-lock file that serialises updates
+     */
+    public LockFile(Path path, Path lockName) {
+        this.path = path;
+        this.lockName = lockName;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Whether updates can be written: the file (or, when absent, its directory) is writable. */
+    public boolean isWritable() {
+        if (Files.exists(path)) {
+            return Files.isWritable(path) && Files.isWritable(path.getParent());
+        }
+        Path dir = path.getParent();
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        return dir != null && Files.isWritable(dir);
+    }
+
+    /** The pin of {@code source}, or null. */
+    public synchronized Pin get(String source) throws StoreException {
+        return read().get(source);
+    }
+
+    /** All pins, sorted by source. */
+    public synchronized Map<String, Pin> all() throws StoreException {
+        return new TreeMap<>(read());
+    }
+
+    /**
+     * Records the pin of {@code source}, unless the same pin is there already or the file is read-only.
+     *
+     * @return whether the file was written
+     */
+    public boolean put(String source, Pin pin) throws IOException {
+        if (!isWritable()) {
+            Log.debug("lock file %s is read-only; the pin of %s is not recorded", path, source);
+            return false;
+        }
+        try (NamedLocks.Held ignored = NamedLocks.acquire(lockName, "the lock file " + path)) {
+            synchronized (this) {
+                cacheStamp = Long.MIN_VALUE;
+                Map<String, Pin> pins = new TreeMap<>(read());
+                if (pin.equals(pins.get(source))) {
+                    return false;
+                }
+                pins.put(source, pin);
+                AtomicFiles.writeString(path, Json.write(toJson(pins)));
+                cache = pins;
+                cacheStamp = stamp();
+                return true;
+            }
+        }
+    }
+
+    /** Removes the pin of {@code source}; true when there was one. */
+    public boolean remove(String source) throws IOException {
+        if (!isWritable()) {
+            return false;
+        }
+        try (NamedLocks.Held ignored = NamedLocks.acquire(lockName, "the lock file " + path)) {
+            synchronized (this) {
+                cacheStamp = Long.MIN_VALUE;
+                Map<String, Pin> pins = new TreeMap<>(read());
+                if (pins.remove(source) == null) {
+                    return false;
+                }
+                AtomicFiles.writeString(path, Json.write(toJson(pins)));
+                cache = pins;
+                cacheStamp = stamp();
+                return true;
+            }
+        }
+    }
+
+    private long stamp() {
+        try {
+            return Files.getLastModifiedTime(path).toMillis() * 31 + Files.size(path);
+        } catch (IOException ex) {
+            return -1;
+        }
+    }
+
+    private Map<String, Pin> read() throws StoreException {
+        long stamp = stamp();
+        if (cache != null && stamp == cacheStamp) {
+            return cache;
+        }
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException ex) {
+            cache = Map.of();
+            cacheStamp = stamp;
+            return cache;
+        } catch (IOException ex) {
+            throw new StoreException("cannot read the lock file " + path + ": " + ex.getMessage()
+                    + "; fix its permissions, or point the lockfile key elsewhere");
+        }
+        try {
+            cache = fromJson(Json.parseObject(text));
+            cacheStamp = stamp;
+            return cache;
+        } catch (JsonException | IllegalArgumentException ex) {
+            throw new StoreException("the lock file " + path + " is not valid (" + ex.getMessage()
+                    + "); fix it (it is JSON, see the README), restore it from version control, or delete it to "
+                    + "start over");
+        }
+    }
+
+    private static Map<String, Pin> fromJson(Map<String, Object> root) {
+        long version = JsonValues.longValue(root, "version", 1);
+        if (version != 1) {
+            throw new JsonException("version " + version + " is not known to this model-redirect; upgrade it");
+        }
+        Map<String, Pin> pins = new LinkedHashMap<>();
+        Map<String, Object> sources = JsonValues.object(root, "sources");
+        if (sources == null) {
+            return pins;
+        }
+        for (Map.Entry<String, Object> entry : sources.entrySet()) {
+            Map<String, Object> pin = JsonValues.asObject(entry.getValue(), "source '" + entry.getKey() + "'");
+            List<PinnedFile> files = new ArrayList<>();
+            for (Object element : JsonValues.array(pin, "files")) {
+                Map<String, Object> file = JsonValues.asObject(element, "a file of '" + entry.getKey() + "'");
+                files.add(new PinnedFile(JsonValues.requiredString(file, "path"), JsonValues.longValue(file, "size",
+                        -1), JsonValues.requiredString(file, "sha256").toLowerCase(Locale.ROOT),
+                        JsonValues.string(file, "blob")));
+            }
+            if (pin.containsKey("commit")) {
+                String type = JsonValues.string(pin, "type");
+                pins.put(entry.getKey(), new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
+                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files));
+            } else {
+                pins.put(entry.getKey(), new Pin.Url(JsonValues.requiredString(pin, "url"),
+                        JsonValues.string(pin, "finalUrl"), JsonValues.string(pin, "etag"),
+                        JsonValues.string(pin, "lastModified"), files));
+            }
+        }
+        return pins;
+    }
+
+    private static RepoType repoType(String type) {
+        if (type == null || type.equals("model")) {
+            return RepoType.MODEL;
+        }
+        if (type.equals("dataset")) {
+            return RepoType.DATASET;
+        }
+        if (type.equals("space")) {
+            return RepoType.SPACE;
+        }
+        throw new JsonException("unknown repository type '" + type + "'");
+    }
+
+    private static Map<String, Object> toJson(Map<String, Pin> pins) {
+        Map<String, Object> sources = new LinkedHashMap<>();
+        for (Map.Entry<String, Pin> entry : pins.entrySet()) {
+            Map<String, Object> pin = new LinkedHashMap<>();
+            if (entry.getValue() instanceof Pin.Hub hub) {
+                pin.put("type", hub.type().name().toLowerCase(Locale.ROOT));
+                pin.put("repo", hub.repo());
+                pin.put("revision", hub.revision());
+                pin.put("commit", hub.commit());
+            } else if (entry.getValue() instanceof Pin.Url url) {
+                pin.put("url", url.url());
+                putIfPresent(pin, "finalUrl", url.finalUrl());
+                putIfPresent(pin, "etag", url.etag());
+                putIfPresent(pin, "lastModified", url.lastModified());
+            }
+            List<Object> files = new ArrayList<>();
+            for (PinnedFile file : entry.getValue().files()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("path", file.path());
+                json.put("size", file.size());
+                json.put("sha256", file.sha256());
+                putIfPresent(json, "blob", file.blob());
+                files.add(json);
+            }
+            pin.put("files", files);
+            sources.put(entry.getKey(), pin);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", 1);
+        root.put("sources", sources);
+        return root;
+    }
+
+    private static void putIfPresent(Map<String, Object> json, String key, String value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.config.Config;
+import dev.modelredirect.fetch.AuthPolicy;
+import dev.modelredirect.fetch.FileDownloader;
+import dev.modelredirect.fetch.Http;
+import dev.modelredirect.fetch.ProgressListener;
+import dev.modelredirect.fetch.RetryPolicy;
+import dev.modelredirect.hub.HubClient;
+import dev.modelredirect.config.Secret;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The model store: resolves sources to local paths, downloading on a miss.
+ *
+ * <p>The public face of the store for the agent and the command line. On a hit (the source is pinned in the lock
+ * file, or its ref and files are present) it answers without creating an HTTP client. On a miss it downloads through
+ * the Hub protocol or plain HTTP, verifies, publishes atomically and pins the source. Offline or on a read-only store,
+ * a miss fails with a {@link StoreException} that says how to pre-fill the store. Thread-safe; many instances in many
+ * processes may share one store.
+ */
+public final class ModelStore implements Closeable {
+    /**
+     * How to open a store.
+     *
+     * @param root       store root
+     * @param lockfile   the lock file
+     * @param endpoint   Hub base URL
+     * @param token      bearer token for the endpoint
+     * @param offline    never connect
+     * @param retry      retry policy of every request
+     * @param downloads  transfer tuning
+     * @param progress   where download progress goes
+     */
+    public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
+            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+
+        /** The options a configuration implies, with default transfer settings. */
+        public static Options from(Config config, ProgressListener progress) {
+            return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
+                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress);
+        }
+    }
+
+    private final Options options;
+    private final StoreContext context;
+    private final SourceParser parser;
+    private final HubResolver hubResolver;
+    private final UrlResolver urlResolver;
+    private Http http;
+    private HubClient hubClient;
+    private FileDownloader downloader;
+
+    public ModelStore(Options options) {
+        this.options = options;
+        Path root = options.root().toAbsolutePath().normalize();
+        LockFile lockFile = new LockFile(options.lockfile().toAbsolutePath().normalize(),
+                root.resolve("hub").resolve(".locks").resolve("models.lock.lock"));
+        this.context = new StoreContext(root, lockFile, options.offline(), options.progress(),
+                new StoreContext.Network() {
+                    @Override
+                    public HubClient hub() throws IOException {
+                        return hubClient();
+                    }
+
+                    @Override
+                    public FileDownloader downloader() throws IOException {
+                        return fileDownloader();
+                    }
+                });
+        this.parser = new SourceParser(options.endpoint());
+        this.hubResolver = new HubResolver(context);
+        this.urlResolver = new UrlResolver(context);
+    }
+
+    /** Opens the store a configuration names. */
+    public static ModelStore open(Config config, ProgressListener progress) {
+        return new ModelStore(Options.from(config, progress));
+    }
+
+    public Path root() {
+        return context.root;
+    }
+
+    public LockFile lockFile() {
+        return context.lockFile;
+    }
+
+    /** Whether the store cannot be written (a read-only mount, or no permission). */
+    public boolean isReadOnly() {
+        return context.readOnly();
+    }
+
+    public boolean isOffline() {
+        return options.offline();
+    }
+
+    /** Parses a source as the SPEC spells them. */
+    public Source parse(String source) throws StoreException {
+        return parser.parse(source);
+    }
+
+    /**
+     * The local path of a source, downloading it on a miss.
+     *
+     * @throws StoreException for a bad source, an offline or read-only miss, or a refusal by the Hub
+     * @throws IOException    when the download fails (the store is left as it was)
+     */
+    public Resolution resolve(String source) throws IOException {
+        return resolve(parse(source));
+    }
+
+    /** {@link #resolve(String)} for a parsed source. */
+    public Resolution resolve(Source source) throws IOException {
+        if (source instanceof Source.Hub hub) {
+            return hubResolver.resolve(hub);
+        }
+        return urlResolver.resolve((Source.Url) source, this::http);
+    }
+
+    /** The local path of a source if the store has it; never connects, never writes. */
+    public Optional<Path> which(String source) throws IOException {
+        Source parsed = parse(source);
+        Path path = parsed instanceof Source.Hub hub ? hubResolver.lookup(hub)
+                : urlResolver.lookup((Source.Url) parsed);
+        return Optional.ofNullable(path);
+    }
+
+    private synchronized Http http() throws StoreException {
+        if (options.offline()) {
+            throw new IllegalStateException("no HTTP client may be made offline");
+        }
+        if (http == null) {
+            http = new Http(new AuthPolicy(options.endpoint(), options.token()), options.retry());
+        }
+        return http;
+    }
+
+    private synchronized HubClient hubClient() throws StoreException {
+        if (hubClient == null) {
+            hubClient = new HubClient(http(), options.endpoint(), options.token().isPresent(), SafePaths::isSafe);
+        }
+        return hubClient;
+    }
+
+    private synchronized FileDownloader fileDownloader() throws StoreException {
+        if (downloader == null) {
+            downloader = new FileDownloader(http(), options.downloads());
+        }
+        return downloader;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.fetch.FileDownloader;
+import dev.modelredirect.log.Log;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Temporary files of downloads in progress: {@code PREFIX.p<pid>-<random>.incomplete}, in the final file's directory
+ * (so the last rename stays on one file system), each with its chunk journal {@code ....incomplete.parts}.
+ *
+ * <p>A download resumes from the largest partial file of the same name that no live process owns: one whose owner
+ * process is gone (or is this process), or one without an owner (such as Python's {@code <etag>.incomplete}) left
+ * untouched for {@link #STALE_MILLIS}. It is claimed by renaming it to a fresh unique name: a rename succeeds for one
+ * claimer only, so two processes never write the same partial file even when file locks do not work.
+ */
+public final class PartialFiles {
+    /** A partial file without a live owner is taken over when untouched this long. */
+    public static final long STALE_MILLIS = 60_000;
+
+    private static final Pattern OWNED = Pattern.compile("\\.p(\\d+)-[0-9a-f]+\\.incomplete$");
+    private static final long PID = ProcessHandle.current().pid();
+
+    private PartialFiles() {
+    }
+
+    /** A fresh temporary name for {@code prefix} in {@code directory}. */
+    public static Path fresh(Path directory, String prefix) {
+        String random = Integer.toHexString(ThreadLocalRandom.current().nextInt() & 0x7fffffff);
+        return directory.resolve(prefix + ".p" + PID + "-" + random + ".incomplete");
+    }
+
+    /** Whether {@code name} is a temporary download file of this product or of the Hub's clients. */
+    public static boolean isPartial(String name) {
+        return name.endsWith(".incomplete") || name.endsWith(".incomplete.parts");
+    }
+
+    /**
+     * Whether a partial file (or its journal) may be taken over or deleted now: its owner process, named in its file
+     * name, is this process or no longer alive on this host; or, without an owner in its name, it has not been
+     * touched for {@link #STALE_MILLIS}.
+     */
+    public static boolean isAbandoned(Path partial) throws IOException {
+        String name = partial.getFileName().toString();
+        if (name.endsWith(".parts")) {
+            name = name.substring(0, name.length() - ".parts".length());
+        }
+        Matcher matcher = OWNED.matcher(name);
+        if (matcher.find()) {
+            long owner = Long.parseLong(matcher.group(1));
+            return owner == PID || !ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+        }
+        return System.currentTimeMillis() - Files.getLastModifiedTime(partial).toMillis() > STALE_MILLIS;
+    }
+
+    /**
+     * A temporary file to download {@code prefix} into: an abandoned partial file renamed to a fresh name (with its
+     * journal), or a fresh name with nothing in it.
+     */
+    public static Path claim(Path directory, String prefix) throws IOException {
+        Path target = fresh(directory, prefix);
+        if (!Files.isDirectory(directory)) {
+            return target;
+        }
+        Path best = null;
+        long bestSize = -1;
+        DirectoryStream.Filter<Path> sameFile = candidate -> {
+            String name = candidate.getFileName().toString();
+            return name.startsWith(prefix + ".") && name.endsWith(".incomplete");
+        };
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, sameFile)) {
+            for (Path candidate : entries) {
+                if (!isAbandoned(candidate)) {
+                    continue;
+                }
+                long size = Files.size(candidate);
+                if (size > bestSize) {
+                    best = candidate;
+                    bestSize = size;
+                }
+            }
+        }
+        if (best == null) {
+            return target;
+        }
+        try {
+            moveAtomically(best, target);
+        } catch (NoSuchFileException lostRace) {
+            return target;
+        }
+        Path oldJournal = FileDownloader.journalOf(best);
+        try {
+            moveAtomically(oldJournal, FileDownloader.journalOf(target));
+        } catch (NoSuchFileException noJournal) {
+            // a one-stream partial file: its length is the prefix to resume
+        }
+        Log.debug("resuming from %d bytes left in %s", bestSize, best.getFileName());
+        return target;
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException ex) {
+            Files.move(from, to);
+        }
+    }
+}

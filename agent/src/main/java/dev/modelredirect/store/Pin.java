@@ -1,0 +1,50 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.hub.RepoType;
+import java.util.List;
+
+/** What the lock file records for one source: the exact version it resolved to, and each file's size and hash. */
+public sealed interface Pin permits Pin.Hub, Pin.Url {
+
+    List<PinnedFile> files();
+
+    /** The file at {@code path}, or null. */
+    default PinnedFile file(String path) {
+        for (PinnedFile file : files()) {
+            if (file.path().equals(path)) {
+                return file;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A Hub source pinned to a commit.
+     *
+     * @param type     repository type
+     * @param repo     {@code ORG/NAME}
+     * @param revision the revision as asked ({@code main}, a tag, a commit)
+     * @param commit   the 40-hex commit it resolved to
+     * @param files    the files fetched: one for a file source, all for a snapshot
+     */
+    record Hub(RepoType type, String repo, String revision, String commit, List<PinnedFile> files) implements Pin {
+        public Hub {
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * A URL source pinned to its validators.
+     *
+     * @param url          the URL as asked
+     * @param finalUrl     where redirects ended
+     * @param etag         the server's ETag, or null
+     * @param lastModified the server's Last-Modified, or null
+     * @param files        the one file, its path relative to the store root
+     */
+    record Url(String url, String finalUrl, String etag, String lastModified, List<PinnedFile> files) implements Pin {
+        public Url {
+            files = List.copyOf(files);
+        }
+    }
+}

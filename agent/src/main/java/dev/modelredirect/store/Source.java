@@ -1,0 +1,36 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.hub.RepoId;
+import okhttp3.HttpUrl;
+
+/**
+ * A thing the store can resolve to a local path, as the user or application named it ({@link #spelled()}).
+ */
+public sealed interface Source permits Source.Hub, Source.Url {
+
+    /** The name exactly as given; the key of the lock file. */
+    String spelled();
+
+    /**
+     * A Hub repository, a file in it, or its whole snapshot.
+     *
+     * @param repo     the repository
+     * @param revision branch, tag or commit; {@code main} when none was given
+     * @param path     the file, or null for the whole snapshot
+     */
+    record Hub(String spelled, RepoId repo, String revision, String path) implements Source {
+        /** Whether this names the whole repository. */
+        public boolean isSnapshot() {
+            return path == null;
+        }
+
+        /** A label for messages: {@code hf://org/name@rev/path}. */
+        public String label() {
+            return "hf://" + repo + "@" + revision + (path == null ? "" : "/" + path);
+        }
+    }
+
+    /** Any other http(s) URL. */
+    record Url(String spelled, HttpUrl url) implements Source {
+    }
+}

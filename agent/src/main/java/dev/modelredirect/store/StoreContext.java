@@ -1,0 +1,89 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.fetch.FileDownloader;
+import dev.modelredirect.fetch.ProgressListener;
+import dev.modelredirect.hub.HubClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What the resolvers of one store share: its root, lock file, mode, progress display, and the network parts, made
+ * only on first need so an offline run or a run of hits never creates an HTTP client.
+ */
+final class StoreContext {
+    /** Builds the network parts on first use. */
+    interface Network {
+        HubClient hub() throws IOException;
+
+        FileDownloader downloader() throws IOException;
+    }
+
+    final Path root;
+    final HubLayout hub;
+    final UrlLayout url;
+    final LockFile lockFile;
+    final boolean offline;
+    final ProgressListener progress;
+    private final Network network;
+    private final boolean readOnly;
+
+    StoreContext(Path root, LockFile lockFile, boolean offline, ProgressListener progress, Network network) {
+        this.root = root;
+        this.hub = new HubLayout(root.resolve("hub"));
+        this.url = new UrlLayout(root.resolve("url"));
+        this.lockFile = lockFile;
+        this.offline = offline;
+        this.progress = progress;
+        this.network = network;
+        this.readOnly = !isWritable(root);
+    }
+
+    /** A store is writable when its root, or the first folder that exists above it, is. */
+    static boolean isWritable(Path root) {
+        Path dir = root;
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        return dir != null && Files.isWritable(dir);
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    HubClient hubClient() throws IOException {
+        return network.hub();
+    }
+
+    FileDownloader downloader() throws IOException {
+        return network.downloader();
+    }
+
+    /** Throws the error of a miss that may not download: offline, or a read-only store. */
+    void checkCanDownload(String source) throws StoreException {
+        if (offline) {
+            throw new StoreException(source + " is not in the store " + root + " and offline=true, so nothing is "
+                    + "downloaded. Fetch it where the network is reachable with `java -jar model-redirect.jar pull "
+                    + source + "` (then carry the store over), or set offline=false");
+        }
+        if (readOnly) {
+            throw new StoreException(source + " is not in the store " + root + ", and the store is read-only, so "
+                    + "nothing is written. Pre-fill it where it is writable with `java -jar model-redirect.jar pull "
+                    + source + " --store " + root + "`, or point the store key at a writable folder");
+        }
+    }
+
+    /** Records a pin unless the store is read-only; a failure to write is a warning, never a failed resolution. */
+    void pin(String source, Pin pin) {
+        if (readOnly) {
+            return;
+        }
+        try {
+            lockFile.put(source, pin);
+        } catch (IOException ex) {
+            dev.modelredirect.log.Log.warn("could not record %s in the lock file %s (%s); the model is in the store"
+                    + " but not pinned. Check the lock file's permissions", source, lockFile.path(), ex.getMessage());
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.fetch.DownloadJob;
+import dev.modelredirect.fetch.DownloadLocation;
+import dev.modelredirect.fetch.ExpectedDigest;
+import dev.modelredirect.fetch.Hashing;
+import dev.modelredirect.fetch.Http;
+import dev.modelredirect.json.Json;
+import dev.modelredirect.json.JsonException;
+import dev.modelredirect.json.JsonValues;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import okhttp3.Response;
+
+/**
+ * Resolves plain URL sources in {@code <store>/url}: a hit when the file and its integrity record are there (and
+ * match the pin), else a HEAD for size and validators, a verified, resumable download, the record, and the pin.
+ */
+final class UrlResolver {
+    private final StoreContext context;
+    private final UrlLayout layout;
+
+    UrlResolver(StoreContext context) {
+        this.context = context;
+        this.layout = context.url;
+    }
+
+    /** The local file when the store answers this source now, else null; never connects or writes. */
+    Path lookup(Source.Url source) throws IOException {
+        Path file = layout.file(source.url());
+        Pin pin = context.lockFile.get(source.spelled());
+        if (pin instanceof Pin.Url urlPin && !urlPin.files().isEmpty()) {
+            return sizeMatches(file, urlPin.files().get(0).size()) ? file : null;
+        }
+        Map<String, Object> meta = readMeta(file);
+        return meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2)) ? file : null;
+    }
+
+    Resolution resolve(Source.Url source, HttpSupplier httpSupplier) throws IOException {
+        long start = System.nanoTime();
+        Path file = layout.file(source.url());
+        Pin pin = context.lockFile.get(source.spelled());
+        Pin.Url urlPin = pin instanceof Pin.Url p && !p.files().isEmpty() ? p : null;
+        if (urlPin != null && sizeMatches(file, urlPin.files().get(0).size())) {
+            return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
+        }
+        if (urlPin == null) {
+            Map<String, Object> meta = readMeta(file);
+            if (meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2))) {
+                context.pin(source.spelled(), pinFromMeta(source, file, meta));
+                return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
+            }
+        }
+        context.checkCanDownload(source.spelled());
+        Http client = httpSupplier.get();
+        Probe probe = probe(client, source.url());
+        long size = probe.size;
+        List<ExpectedDigest> expected = new ArrayList<>();
+        if (urlPin != null) {
+            PinnedFile pinned = urlPin.files().get(0);
+            expected.add(ExpectedDigest.sha256(pinned.sha256()));
+            if (size >= 0 && pinned.size() >= 0 && size != pinned.size()) {
+                throw new StoreException(source.spelled() + ": the server now sends " + size + " bytes, but the lock "
+                        + "file records " + pinned.size() + "; the file changed on the server. Move the pin with "
+                        + "`pull --update " + source.spelled() + "` if the new file is wanted");
+            }
+            size = size >= 0 ? size : pinned.size();
+        }
+        Hashing.Digests digests;
+        try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(source.url()), source.spelled())) {
+            Files.createDirectories(file.getParent());
+            Path temp = PartialFiles.claim(file.getParent(), "." + file.getFileName());
+            HttpUrl finalUrl = probe.finalUrl;
+            DownloadLocation location = new DownloadLocation() {
+                @Override
+                public HttpUrl current() {
+                    return finalUrl;
+                }
+
+                @Override
+                public HttpUrl refresh() throws IOException {
+                    return probe(client, source.url()).finalUrl;
+                }
+            };
+            digests = context.downloader().download(new DownloadJob(source.spelled(), location, size,
+                    probe.validator(), temp, expected), context.progress);
+            writeMeta(file, source, probe, digests);
+            AtomicFiles.move(temp, file);
+        }
+        String relative = context.root.relativize(file).toString().replace('\\', '/');
+        context.pin(source.spelled(), new Pin.Url(source.url().toString(), probe.finalUrl.toString(), probe.etag,
+                probe.lastModified, List.of(new PinnedFile(relative, digests.size(), digests.sha256(), null))));
+        return new Resolution(source.spelled(), file, context.root, false, digests.size(), System.nanoTime() - start);
+    }
+
+    /** Supplies the shared HTTP client on first need. */
+    interface HttpSupplier {
+        Http get() throws IOException;
+    }
+
+    private record Probe(HttpUrl finalUrl, long size, String etag, String lastModified) {
+        /** A strong ETag, else Last-Modified, for If-Range; null when neither. */
+        String validator() {
+            if (etag != null && !etag.startsWith("W/")) {
+                return etag;
+            }
+            return lastModified;
+        }
+    }
+
+    /** HEAD, following redirects, for the final URL, size and validators; a server refusing HEAD gets a plain GET. */
+    private Probe probe(Http client, HttpUrl url) throws IOException {
+        try (Response response = client.execute(client.request(url).head().build(), Http.Redirects.ALL)) {
+            if (response.isSuccessful()) {
+                return new Probe(response.request().url(), parseLong(response.header("Content-Length")),
+                        response.header("ETag"), response.header("Last-Modified"));
+            }
+            if (response.code() != 405 && response.code() != 501 && response.code() != 403) {
+                throw new StoreException("cannot download " + Http.describe(url) + ": HTTP " + response.code()
+                        + " from " + Http.describe(response.request().url()) + "; check the URL"
+                        + (response.code() == 401 ? ", or give a token with the key token" : ""));
+            }
+        }
+        return new Probe(url, -1, null, null);
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException ex) {
+            return -1;
+        }
+    }
+
+    private static boolean sizeMatches(Path file, long size) {
+        try {
+            return Files.isRegularFile(file) && size >= 0 && Files.size(file) == size;
+        } catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** The integrity record of a stored file, or null when absent or unreadable. */
+    static Map<String, Object> readMeta(Path file) {
+        Path meta = UrlLayout.meta(file);
+        try {
+            return Files.isRegularFile(meta) ? Json.parseObject(Files.readString(meta, StandardCharsets.UTF_8)) : null;
+        } catch (IOException | JsonException ex) {
+            return null;
+        }
+    }
+
+    private void writeMeta(Path file, Source.Url source, Probe probe, Hashing.Digests digests) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("url", source.url().toString());
+        meta.put("finalUrl", probe.finalUrl.toString());
+        meta.put("etag", probe.etag);
+        meta.put("lastModified", probe.lastModified);
+        meta.put("size", digests.size());
+        meta.put("sha256", digests.sha256());
+        meta.put("downloaded", Instant.now().toString());
+        AtomicFiles.writeString(UrlLayout.meta(file), Json.write(meta));
+    }
+
+    private Pin.Url pinFromMeta(Source.Url source, Path file, Map<String, Object> meta) {
+        String relative = context.root.relativize(file).toString().replace('\\', '/');
+        return new Pin.Url(source.url().toString(), JsonValues.string(meta, "finalUrl"),
+                JsonValues.string(meta, "etag"), JsonValues.string(meta, "lastModified"),
+                List.of(new PinnedFile(relative, JsonValues.longValue(meta, "size", -1),
+                        JsonValues.requiredString(meta, "sha256"), null)));
+    }
+}

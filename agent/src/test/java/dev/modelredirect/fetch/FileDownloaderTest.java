@@ -1,0 +1,188 @@
+package dev.modelredirect.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelredirect.testing.Content;
+import dev.modelredirect.testing.FakeHub;
+import dev.modelredirect.testing.TestStores;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileDownloaderTest {
+    @TempDir
+    Path dir;
+
+    FakeHub hub;
+    Http http;
+    FileDownloader downloader;
+    Content big = Content.synthetic(1_000_003, 7);
+    Content small = Content.of("hello, small file\n");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        hub = new FakeHub();
+        hub.model("org/m").lfs("big.bin", big).file("small.txt", small, false);
+        http = new Http(new AuthPolicy(hub.endpoint(), Optional.empty()), TestStores.FAST_RETRY);
+        downloader = new FileDownloader(http, TestStores.SMALL_CHUNKS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        http.close();
+        hub.close();
+    }
+
+    private HttpUrl cdnUrl(Content content) {
+        return HttpUrl.get("http://127.0.0.1:" + hub.cdnPort() + "/blobs/" + content.sha256());
+    }
+
+    private DownloadJob job(Content content, Path file) {
+        return new DownloadJob("test", DownloadLocation.fixed(cdnUrl(content)), content.size(), null, file,
+                List.of(ExpectedDigest.sha256(content.sha256())));
+    }
+
+    @Test
+    void largeFileArrivesInParallelRangesAndVerifies() throws Exception {
+        Path file = dir.resolve("big.part");
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        assertThat(digests.sha256()).isEqualTo(big.sha256());
+        assertThat(Files.size(file)).isEqualTo(big.size());
+        assertThat(hub.requests("GET")).hasSizeGreaterThan(10)
+                .allSatisfy(r -> assertThat(r.header("Range")).startsWith("bytes="));
+        assertThat(FileDownloader.journalOf(file)).doesNotExist();
+    }
+
+    @Test
+    void smallFileArrivesInOneStreamWithItsGitHashChecked() throws Exception {
+        HttpUrl url = HttpUrl.get(hub.endpoint() + "/org/m/resolve/main/small.txt");
+        Path file = dir.resolve("small.part");
+        Hashing.Digests digests = downloader.download(new DownloadJob("small", DownloadLocation.fixed(url),
+                small.size(), null, file, List.of(ExpectedDigest.gitSha1(small.gitSha1()))), ProgressListener.NONE);
+        assertThat(digests.gitSha1()).isEqualTo(small.gitSha1());
+        assertThat(Files.readAllBytes(file)).isEqualTo(small.bytes());
+        assertThat(hub.requests("GET")).hasSize(1);
+    }
+
+    @Test
+    void truncatedBodiesAreResumedFromTheBytesReceived() throws Exception {
+        hub.fault(r -> r.server().equals("cdn"), 3, FakeHub.FaultKind.TRUNCATE, 0, null, 10_000);
+        Path file = dir.resolve("big.part");
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        assertThat(digests.sha256()).isEqualTo(big.sha256());
+        assertThat(hub.requests("GET").stream().map(r -> r.header("Range")))
+                .anySatisfy(range -> assertThat(range).matches("bytes=\\d*10000-\\d+"));
+    }
+
+    @Test
+    void aBurstOf503WithRetryAfterIsWaitedOut() throws Exception {
+        hub.failWith(r -> r.server().equals("cdn"), 3, 503, "0");
+        Path file = dir.resolve("big.part");
+        assertThat(downloader.download(job(big, file), ProgressListener.NONE).sha256()).isEqualTo(big.sha256());
+    }
+
+    @Test
+    void endless503FailsWithAClearErrorAndKeepsThePartialFileForResume() throws Exception {
+        hub.failWith(r -> r.server().equals("cdn"), 1000, 503, null);
+        Path file = dir.resolve("big.part");
+        assertThatThrownBy(() -> downloader.download(job(big, file), ProgressListener.NONE))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("HTTP 503")
+                .hasMessageContaining("check the network");
+    }
+
+    @Test
+    void corruptedBytesDeleteTheTemporaryFileAndThrow() throws Exception {
+        hub.fault(r -> r.server().equals("cdn"), 1, FakeHub.FaultKind.CORRUPT, 0, null, 0);
+        Path file = dir.resolve("big.part");
+        assertThatThrownBy(() -> downloader.download(job(big, file), ProgressListener.NONE))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("do not verify")
+                .hasMessageContaining("sha256");
+        assertThat(file).doesNotExist();
+        assertThat(FileDownloader.journalOf(file)).doesNotExist();
+    }
+
+    @Test
+    void aServerIgnoringRangesRestartsCleanlyInOneStream() throws Exception {
+        Path file = dir.resolve("big.part");
+        Files.write(file, new byte[200_000]);
+        hub.fault(r -> r.server().equals("cdn"), 1000, FakeHub.FaultKind.IGNORE_RANGE, 0, null, 0);
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        assertThat(digests.sha256()).isEqualTo(big.sha256());
+        assertThat(Files.size(file)).isEqualTo(big.size());
+    }
+
+    @Test
+    void aOneStreamResumeAnsweredWith200StartsOver() throws Exception {
+        Content medium = Content.of(new byte[100_000]);
+        hub.model("org/m").lfs("medium.bin", medium);
+        Path file = dir.resolve("medium.part");
+        Files.write(file, new byte[] {9, 9, 9, 9});
+        hub.fault(r -> r.server().equals("cdn"), 1000, FakeHub.FaultKind.IGNORE_RANGE, 0, null, 0);
+        Hashing.Digests digests = downloader.download(job(medium, file), ProgressListener.NONE);
+        assertThat(digests.sha256()).isEqualTo(medium.sha256());
+        assertThat(Files.readAllBytes(file)).isEqualTo(medium.bytes());
+    }
+
+    @Test
+    void aJournalLeftByAKilledDownloadSkipsTheChunksItRecords() throws Exception {
+        Path file = dir.resolve("big.part");
+        long chunk = TestStores.SMALL_CHUNKS.chunkSize();
+        byte[] firstChunks = new byte[(int) (chunk * 3)];
+        big.read(0, firstChunks, 0, firstChunks.length);
+        Files.write(file, firstChunks);
+        ByteBuffer journal = ByteBuffer.allocate(24 + 12);
+        journal.put("MRPARTS1".getBytes()).putLong(big.size()).putLong(chunk).putInt(0).putInt(1).putInt(2);
+        Files.write(FileDownloader.journalOf(file), journal.array());
+
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+
+        assertThat(digests.sha256()).isEqualTo(big.sha256());
+        assertThat(hub.requests("GET")).noneMatch(r -> r.header("Range").startsWith("bytes=0-"));
+    }
+
+    @Test
+    void anExpiredCdnLinkIsRefreshed() throws Exception {
+        Path file = dir.resolve("big.part");
+        hub.expireCdnLinks();
+        HttpUrl stale = cdnUrl(big).newBuilder().addQueryParameter("sig", "0").build();
+        HttpUrl fresh = cdnUrl(big).newBuilder().addQueryParameter("sig", "fresh").build();
+        DownloadLocation location = new DownloadLocation() {
+            volatile HttpUrl url = stale;
+
+            @Override
+            public HttpUrl current() {
+                return url;
+            }
+
+            @Override
+            public HttpUrl refresh() {
+                url = fresh;
+                return url;
+            }
+        };
+        Hashing.Digests digests = downloader.download(new DownloadJob("x", location, big.size(), null, file,
+                List.of(ExpectedDigest.sha256(big.sha256()))), ProgressListener.NONE);
+        assertThat(digests.sha256()).isEqualTo(big.sha256());
+    }
+
+    @Test
+    void aSizeShorterThanAnnouncedIsAnIntegrityError() throws Exception {
+        HttpUrl url = HttpUrl.get(hub.endpoint() + "/org/m/resolve/main/small.txt");
+        Path file = dir.resolve("s.part");
+        assertThatThrownBy(() -> downloader.download(new DownloadJob("small", DownloadLocation.fixed(url),
+                small.size() - 3, null, file, List.of()), ProgressListener.NONE))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("more than");
+        assertThat(file).doesNotExist();
+    }
+}
