@@ -58,7 +58,7 @@ public final class ModelStore implements Closeable {
         this.options = options;
         Path root = options.root().toAbsolutePath().normalize();
         LockFile lockFile = new LockFile(options.lockfile().toAbsolutePath().normalize(),
-                root.resolve("hub").resolve(".locks").resolve("models.lock.lock"));
+                root.resolve(".locks").resolve("models.lock.lock"));
         this.context = new StoreContext(root, lockFile, options.offline(), options.progress(),
                 new StoreContext.Network() {
                     @Override

@@ -16,7 +16,7 @@ import okhttp3.HttpUrl;
  * url/HOST[_PORT]/PATH/NAME                 the file (a trailing '/' in the URL becomes the name 'index')
  * url/HOST[_PORT]/PATH/q-HASH/NAME          the same for a URL with a query (HASH: 16 hex of its sha256)
  * url/HOST[_PORT]/PATH/NAME.meta.json       its integrity record: URL, final URL, ETag, Last-Modified, size, sha256
- * url/.locks/HASH.lock                      named lock of one URL's download
+ * .locks/url/HASH.lock                      named lock of one URL's download (beside url/, not in it)
  * </pre>
  *
  * <p>Path segments are kept percent-encoded, so no character of a URL can form a special name; each is checked with
@@ -58,7 +58,7 @@ public final class UrlLayout {
 
     /** The named lock of a URL's download. */
     public Path lock(HttpUrl url) {
-        return root.resolve(".locks").resolve(hash(url.toString()) + ".lock");
+        return root.resolveSibling(".locks").resolve("url").resolve(hash(url.toString()) + ".lock");
     }
 
     private static String hostFolder(HttpUrl url) {

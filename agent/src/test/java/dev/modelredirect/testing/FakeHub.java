@@ -55,6 +55,7 @@ public final class FakeHub extends Dispatcher implements Closeable {
         final String id;
         final Map<String, RepoFile> files = new TreeMap<>();
         final Map<String, String> refs = new ConcurrentHashMap<>();
+        final Set<String> commits = ConcurrentHashMap.newKeySet();
         String commit;
         String gatedToken;
 
@@ -62,6 +63,7 @@ public final class FakeHub extends Dispatcher implements Closeable {
             this.type = type;
             this.id = id;
             this.commit = sha1Hex(type + "/" + id + "@1");
+            commits.add(commit);
             refs.put("main", commit);
         }
 
@@ -81,6 +83,7 @@ public final class FakeHub extends Dispatcher implements Closeable {
         /** Moves {@code main} to a new commit, as a push would. */
         public Repo newCommit() {
             commit = sha1Hex(commit + "+");
+            commits.add(commit);
             refs.put("main", commit);
             return this;
         }
@@ -283,7 +286,7 @@ public final class FakeHub extends Dispatcher implements Closeable {
             return gate;
         }
         String rev = segments.get(base + 3);
-        String commit = repo.refs.containsKey(rev) ? repo.refs.get(rev) : rev.equals(repo.commit) ? rev : null;
+        String commit = repo.refs.containsKey(rev) ? repo.refs.get(rev) : repo.commits.contains(rev) ? rev : null;
         if (commit == null) {
             return error(404, "RevisionNotFound", null, "Invalid rev id: " + rev);
         }
@@ -455,7 +458,7 @@ public final class FakeHub extends Dispatcher implements Closeable {
             return gate;
         }
         String rev = segments.get(5);
-        String commit = repo.refs.containsKey(rev) ? repo.refs.get(rev) : rev.equals(repo.commit) ? rev : null;
+        String commit = repo.refs.containsKey(rev) ? repo.refs.get(rev) : repo.commits.contains(rev) ? rev : null;
         if (commit == null) {
             return error(404, "RevisionNotFound", null, "Invalid rev id: " + rev);
         }
