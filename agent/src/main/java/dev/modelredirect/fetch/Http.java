@@ -47,12 +47,25 @@ public final class Http implements Closeable {
     private final String userAgent;
 
     public Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout) {
+        this(auth, retry, connectTimeout, readTimeout, null, null);
+    }
+
+    /**
+     * A client that trusts {@code trustManager} instead of the JVM's trust store; for tests with their own
+     * certificate authority. Certificates and host names are verified either way.
+     */
+    Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout,
+            javax.net.ssl.SSLSocketFactory sockets, javax.net.ssl.X509TrustManager trustManager) {
         this.auth = auth;
         this.retry = retry;
         this.userAgent = "model-redirect/" + version() + "; java/" + System.getProperty("java.version");
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequestsPerHost(16);
-        this.client = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (sockets != null) {
+            builder.sslSocketFactory(sockets, trustManager);
+        }
+        this.client = builder
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
@@ -173,6 +186,11 @@ public final class Http implements Closeable {
                 }
                 lastError = ex;
                 failure = "timeout";
+            } catch (javax.net.ssl.SSLException ex) {
+                throw new FetchException("the TLS certificate of " + describe(request.url()) + " cannot be trusted ("
+                        + ex.getMessage() + "); nothing was downloaded. If the server uses a private certificate "
+                        + "authority, add it to a trust store and start Java with -Djavax.net.ssl.trustStore=FILE",
+                        ex);
             } catch (IOException ex) {
                 lastError = ex;
                 failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();

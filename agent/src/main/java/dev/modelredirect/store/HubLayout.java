@@ -1,5 +1,9 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+import dev.modelredirect.files.UnsafePathException;
+
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.hub.RepoId;
 import java.io.IOException;
@@ -40,32 +44,32 @@ public final class HubLayout {
         return repoDir(repo).resolve("blobs");
     }
 
-    public Path blob(RepoId repo, String etag) throws StoreException {
+    public Path blob(RepoId repo, String etag) throws UnsafePathException {
         return SafePaths.resolve(blobsDir(repo), etag, "blob name");
     }
 
-    public Path ref(RepoId repo, String revision) throws StoreException {
+    public Path ref(RepoId repo, String revision) throws UnsafePathException {
         return SafePaths.resolve(repoDir(repo).resolve("refs"), revision, "revision");
     }
 
-    public Path snapshotDir(RepoId repo, String commit) throws StoreException {
+    public Path snapshotDir(RepoId repo, String commit) throws UnsafePathException {
         return SafePaths.resolve(repoDir(repo).resolve("snapshots"), commit, "commit");
     }
 
-    public Path snapshotFile(RepoId repo, String commit, String path) throws StoreException {
+    public Path snapshotFile(RepoId repo, String commit, String path) throws UnsafePathException {
         return SafePaths.resolve(snapshotDir(repo, commit), path, "file path");
     }
 
-    public Path noExist(RepoId repo, String commit, String path) throws StoreException {
+    public Path noExist(RepoId repo, String commit, String path) throws UnsafePathException {
         return SafePaths.resolve(SafePaths.resolve(repoDir(repo).resolve(".no_exist"), commit, "commit"), path,
                 "file path");
     }
 
-    public Path tree(RepoId repo, String commit) throws StoreException {
+    public Path tree(RepoId repo, String commit) throws UnsafePathException {
         return SafePaths.resolve(repoDir(repo).resolve("trees"), commit + ".json", "commit");
     }
 
-    public Path lock(RepoId repo, String etag) throws StoreException {
+    public Path lock(RepoId repo, String etag) throws UnsafePathException {
         return SafePaths.resolve(root.resolve(".locks").resolve(repo.cacheFolder()), etag + ".lock", "blob name");
     }
 
@@ -81,7 +85,7 @@ public final class HubLayout {
     }
 
     /** The commit {@code refs/REV} names, or null when there is no such ref (or it is not a commit). */
-    public String readRef(RepoId repo, String revision) throws StoreException {
+    public String readRef(RepoId repo, String revision) throws UnsafePathException {
         Path ref = ref(repo, revision);
         try {
             if (!Files.isRegularFile(ref)) {

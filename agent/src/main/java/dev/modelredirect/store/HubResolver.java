@@ -1,5 +1,8 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+
 import dev.modelredirect.fetch.DownloadJob;
 import dev.modelredirect.fetch.DownloadLocation;
 import dev.modelredirect.fetch.ExpectedDigest;
@@ -122,18 +125,18 @@ final class HubResolver {
         return file == null ? null : List.of(file);
     }
 
-    private Path target(Source.Hub source, String commit) throws StoreException {
+    private Path target(Source.Hub source, String commit) throws IOException {
         return source.isSnapshot() ? layout.snapshotDir(source.repo(), commit)
                 : layout.snapshotFile(source.repo(), commit, source.path());
     }
 
     /** The commit the revision means without asking anyone: itself, or what {@code refs/REV} says. */
-    private String localCommit(Source.Hub source) throws StoreException {
+    private String localCommit(Source.Hub source) throws IOException {
         return HubLayout.isCommit(source.revision()) ? source.revision()
                 : layout.readRef(source.repo(), source.revision());
     }
 
-    private List<PinnedFile> missing(RepoId repo, String commit, List<PinnedFile> files) throws StoreException {
+    private List<PinnedFile> missing(RepoId repo, String commit, List<PinnedFile> files) throws IOException {
         List<PinnedFile> missing = new ArrayList<>();
         for (PinnedFile file : files) {
             Path path = layout.snapshotFile(repo, commit, file.path());
@@ -208,7 +211,7 @@ final class HubResolver {
         return layout.snapshotDir(repo, commit);
     }
 
-    private List<TreeEntry> missingEntries(RepoId repo, String commit, List<TreeEntry> tree) throws StoreException {
+    private List<TreeEntry> missingEntries(RepoId repo, String commit, List<TreeEntry> tree) throws IOException {
         List<TreeEntry> missing = new ArrayList<>();
         for (TreeEntry entry : tree) {
             if (!sizeMatches(layout.snapshotFile(repo, commit, entry.path()), entry.size())) {

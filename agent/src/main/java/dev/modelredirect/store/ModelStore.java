@@ -1,5 +1,8 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+
 import dev.modelredirect.config.Config;
 import dev.modelredirect.fetch.AuthPolicy;
 import dev.modelredirect.fetch.FileDownloader;

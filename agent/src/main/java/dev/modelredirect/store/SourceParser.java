@@ -1,5 +1,8 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
 import java.net.URLDecoder;

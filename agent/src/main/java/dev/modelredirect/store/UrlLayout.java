@@ -1,5 +1,9 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+import dev.modelredirect.files.UnsafePathException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,7 +41,7 @@ public final class UrlLayout {
     }
 
     /** The local file of a URL. */
-    public Path file(HttpUrl url) throws StoreException {
+    public Path file(HttpUrl url) throws UnsafePathException {
         StringBuilder relative = new StringBuilder(hostFolder(url));
         List<String> segments = url.encodedPathSegments();
         for (int i = 0; i < segments.size() - 1; i++) {

@@ -1,5 +1,8 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.SafePaths;
+
 import dev.modelredirect.fetch.DownloadJob;
 import dev.modelredirect.fetch.DownloadLocation;
 import dev.modelredirect.fetch.ExpectedDigest;

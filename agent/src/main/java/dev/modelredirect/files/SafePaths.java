@@ -1,4 +1,4 @@
-package dev.modelredirect.store;
+package dev.modelredirect.files;
 
 import java.nio.file.Path;
 
@@ -54,17 +54,17 @@ public final class SafePaths {
     /**
      * Resolves a checked relative path under {@code root}, and checks again that the result stays inside.
      *
-     * @throws StoreException naming {@code what} when the path is unsafe
+     * @throws UnsafePathException naming {@code what} when the path is unsafe
      */
-    public static Path resolve(Path root, String path, String what) throws StoreException {
+    public static Path resolve(Path root, String path, String what) throws UnsafePathException {
         String problem = problem(path);
         if (problem != null) {
-            throw new StoreException("refused " + what + " '" + printable(path) + "': " + problem
+            throw new UnsafePathException("refused " + what + " '" + printable(path) + "': " + problem
                     + "; only plain relative paths are accepted. Check where this name comes from");
         }
         Path resolved = root.resolve(path).normalize();
         if (!resolved.startsWith(root.normalize())) {
-            throw new StoreException("refused " + what + " '" + printable(path) + "': it leads outside " + root);
+            throw new UnsafePathException("refused " + what + " '" + printable(path) + "': it leads outside " + root);
         }
         return resolved;
     }

@@ -1,4 +1,4 @@
-package dev.modelredirect.store;
+package dev.modelredirect.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

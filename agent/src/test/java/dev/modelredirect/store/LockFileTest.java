@@ -1,0 +1,66 @@
+package dev.modelredirect.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelredirect.hub.RepoType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LockFileTest {
+    @TempDir
+    Path dir;
+
+    Pin.Hub hubPin = new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40),
+            List.of(new PinnedFile("config.json", 2, "b".repeat(64), "c".repeat(40))));
+    Pin.Url urlPin = new Pin.Url("https://h/m.zip", "https://cdn/m.zip", "\"e\"", null,
+            List.of(new PinnedFile("url/h/m.zip", 9, "d".repeat(64), null)));
+
+    private LockFile lockFile() {
+        return new LockFile(dir.resolve("models.lock"), dir.resolve(".locks/lock"));
+    }
+
+    @Test
+    void pinsRoundTripSortedBySource() throws Exception {
+        LockFile lock = lockFile();
+        assertThat(lock.put("https://h/m.zip", urlPin)).isTrue();
+        assertThat(lock.put("hf://org/name", hubPin)).isTrue();
+        assertThat(lock.put("hf://org/name", hubPin)).isFalse();
+        LockFile reread = lockFile();
+        assertThat(reread.get("hf://org/name")).isEqualTo(hubPin);
+        assertThat(reread.get("https://h/m.zip")).isEqualTo(urlPin);
+        assertThat(reread.all().keySet()).containsExactly("hf://org/name", "https://h/m.zip");
+        String text = Files.readString(dir.resolve("models.lock"));
+        assertThat(text).startsWith("{\n  \"version\": 1,").contains("\"commit\": \"" + "a".repeat(40) + "\"");
+        assertThat(reread.remove("hf://org/name")).isTrue();
+        assertThat(lockFile().get("hf://org/name")).isNull();
+    }
+
+    @Test
+    void twoWritersBothKeepTheirPins() throws Exception {
+        LockFile first = lockFile();
+        LockFile second = lockFile();
+        first.get("x");
+        second.get("x");
+        first.put("hf://org/name", hubPin);
+        second.put("https://h/m.zip", urlPin);
+        assertThat(lockFile().all()).containsOnlyKeys("hf://org/name", "https://h/m.zip");
+    }
+
+    @Test
+    void aBrokenLockFileIsReportedWithWhatToDo() throws Exception {
+        Files.writeString(dir.resolve("models.lock"), "{ not json");
+        assertThatThrownBy(() -> lockFile().get("x")).isInstanceOf(StoreException.class)
+                .hasMessageContaining(dir.resolve("models.lock").toString())
+                .hasMessageContaining("restore it from version control");
+    }
+
+    @Test
+    void aNewerFormatIsRefusedWithAnUpgradeHint() throws Exception {
+        Files.writeString(dir.resolve("models.lock"), "{\"version\": 2, \"sources\": {}}");
+        assertThatThrownBy(() -> lockFile().get("x")).hasMessageContaining("upgrade");
+    }
+}
