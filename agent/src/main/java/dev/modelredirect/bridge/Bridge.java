@@ -1,0 +1,52 @@
+package dev.modelredirect.bridge;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The one class the code inlined into library methods calls. It uses only {@code java.*} types, and so does its
+ * handler (a {@link BiFunction} from operation name and arguments to result), so that a copy of it on the bootstrap
+ * class path (made only when a library sits in an isolated class loader that cannot see the agent jar) can be handed
+ * the same handler. Before a handler is installed, and whenever it fails, every method answers "no change".
+ *
+ * <p>Operations: {@code repositoryUrl(name, url) -> url}, {@code cacheDir(path) -> path},
+ * {@code engineCacheDir(path) -> path}, {@code tokenizer(class, identifier, options) -> tokenizer or null},
+ * {@code skipCallHome() -> Boolean}.
+ */
+public final class Bridge {
+    private static volatile BiFunction<String, Object[], Object> handler;
+
+    private Bridge() {
+    }
+
+    /** Installs the handler; called by the agent for each copy of this class. */
+    public static void install(BiFunction<String, Object[], Object> newHandler) {
+        handler = newHandler;
+    }
+
+    public static String repositoryUrl(String name, String url) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? url : (String) h.apply("repositoryUrl", new Object[] {name, url});
+    }
+
+    public static Path cacheDir(Path computed) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? computed : (Path) h.apply("cacheDir", new Object[] {computed});
+    }
+
+    public static Path engineCacheDir(Path computed) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? computed : (Path) h.apply("engineCacheDir", new Object[] {computed});
+    }
+
+    public static Object tokenizer(Class<?> tokenizerClass, String identifier, Map<String, String> options) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? null : h.apply("tokenizer", new Object[] {tokenizerClass, identifier, options});
+    }
+
+    public static boolean skipCallHome() {
+        BiFunction<String, Object[], Object> h = handler;
+        return h != null && Boolean.TRUE.equals(h.apply("skipCallHome", new Object[0]));
+    }
+}

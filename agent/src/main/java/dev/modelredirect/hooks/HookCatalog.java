@@ -1,0 +1,70 @@
+package dev.modelredirect.hooks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hooks by name and the classes they instrument, as plain data: the agent matches classes by name with it at
+ * start-up without loading Byte Buddy. {@link Instrumenter} turns a name into advice when a target class appears.
+ */
+public final class HookCatalog {
+    /** {@code Repository.newInstance(String, String)}: remote model URLs become {@code file:} URLs in the store. */
+    public static final String DJL_REPOSITORY = "djl-repository";
+    /** {@code Utils.getCacheDir()}, {@code getEngineCacheDir()}: DJL's caches in the store. */
+    public static final String DJL_CACHE = "djl-cache";
+    /** {@code HuggingFaceTokenizer.newInstance(String, Map)}: tokenizer files from the store. */
+    public static final String HF_TOKENIZER = "hf-tokenizer";
+    /** The {@code paths} key applied wherever a hook sees a path; no class of its own. */
+    public static final String PATHS = "paths";
+    /** {@code Ec2Utils.callHome(String)} skipped when offline; installed with offline=true, not named in hooks=. */
+    public static final String DJL_CALL_HOME = "djl-call-home";
+
+    /** Every hook a user can name, in the order they are listed. */
+    public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, PATHS);
+
+    private static final Map<String, String> TARGETS = new LinkedHashMap<>();
+
+    static {
+        TARGETS.put(DJL_REPOSITORY, "ai/djl/repository/Repository");
+        TARGETS.put(DJL_CACHE, "ai/djl/util/Utils");
+        TARGETS.put(HF_TOKENIZER, "ai/djl/huggingface/tokenizers/HuggingFaceTokenizer");
+        TARGETS.put(DJL_CALL_HOME, "ai/djl/util/Ec2Utils");
+    }
+
+    private HookCatalog() {
+    }
+
+    /** The internal name of the class a hook instruments, or null for {@link #PATHS}. */
+    public static String targetOf(String hook) {
+        return TARGETS.get(hook);
+    }
+
+    /** The hooks to install: the user's selection (null: all) plus call-home silencing when offline. */
+    public static List<String> selected(Set<String> chosen, boolean offline) {
+        List<String> hooks = new ArrayList<>();
+        for (String hook : USER_HOOKS) {
+            if (chosen == null || chosen.contains(hook)) {
+                hooks.add(hook);
+            }
+        }
+        if (offline && (chosen == null || !chosen.isEmpty())) {
+            hooks.add(DJL_CALL_HOME);
+        }
+        return hooks;
+    }
+
+    /** Internal class name to the instrumented hooks of that class, for the given selection. */
+    public static Map<String, List<String>> byTarget(List<String> hooks) {
+        Map<String, List<String>> byTarget = new LinkedHashMap<>();
+        for (String hook : hooks) {
+            String target = TARGETS.get(hook);
+            if (target != null) {
+                byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(hook);
+            }
+        }
+        return byTarget;
+    }
+}

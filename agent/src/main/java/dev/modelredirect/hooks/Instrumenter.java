@@ -1,0 +1,131 @@
+package dev.modelredirect.hooks;
+
+import dev.modelredirect.log.Log;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Applies hooks to the bytes of a class being loaded, with Byte Buddy advice; loaded only when a target class
+ * appears. A hook whose method is not found with the expected signature does not fit this library version: it is
+ * skipped and reported, the class is loaded with the hooks that do fit.
+ */
+public final class Instrumenter {
+    private Instrumenter() {
+    }
+
+    /** The outcome for one class: new bytes (null: unchanged) and the hooks that did not fit, with why. */
+    public record Result(byte[] bytes, List<String> installed, List<String> misfits) {
+    }
+
+    private record Target(String hook, ElementMatcher<MethodDescription> method, String description,
+            Class<?> advice) {
+    }
+
+    /** The methods a hook needs, with the advice for each. */
+    static List<Target> targets(String hook) {
+        List<Target> targets = new ArrayList<>();
+        switch (hook) {
+            case HookCatalog.DJL_REPOSITORY:
+                targets.add(new Target(hook, isStatic().and(named("newInstance")).and(takesArguments(String.class,
+                        String.class)), "static newInstance(String, String)", RepositoryAdvice.class));
+                break;
+            case HookCatalog.DJL_CACHE:
+                targets.add(new Target(hook, isStatic().and(named("getCacheDir")).and(takesArguments(0))
+                        .and(returns(java.nio.file.Path.class)), "static Path getCacheDir()", CacheDirAdvice.class));
+                targets.add(new Target(hook, isStatic().and(named("getEngineCacheDir")).and(takesArguments(0))
+                        .and(returns(java.nio.file.Path.class)), "static Path getEngineCacheDir()",
+                        EngineCacheDirAdvice.class));
+                break;
+            case HookCatalog.HF_TOKENIZER:
+                targets.add(new Target(hook, isStatic().and(named("newInstance")).and(takesArguments(String.class,
+                        java.util.Map.class)), "static newInstance(String, Map)", TokenizerAdvice.class));
+                break;
+            case HookCatalog.DJL_CALL_HOME:
+                targets.add(new Target(hook, isStatic().and(named("callHome")).and(takesArguments(String.class))
+                        .and(returns(void.class)), "static void callHome(String)", CallHomeAdvice.class));
+                break;
+            default:
+                break;
+        }
+        return targets;
+    }
+
+    /**
+     * Instruments {@code bytes} of {@code internalName} with {@code hooks}.
+     *
+     * @param loader the class's loader (null: bootstrap), to read the classes it refers to
+     */
+    public static Result instrument(ClassLoader loader, String internalName, byte[] bytes, List<String> hooks) {
+        String name = internalName.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                        : ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = TypePool.Default.of(locator);
+        TypeDescription type = pool.describe(name).resolve();
+        List<String> installed = new ArrayList<>();
+        List<String> misfits = new ArrayList<>();
+        List<AsmVisitorWrapper> visitors = new ArrayList<>();
+        for (String hook : hooks) {
+            List<Target> targets = targets(hook);
+            String misfit = null;
+            for (Target target : targets) {
+                if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
+                    misfit = "no method " + target.description() + " in " + name;
+                    break;
+                }
+            }
+            if (misfit != null) {
+                misfits.add(hook + ": " + misfit);
+                continue;
+            }
+            for (Target target : targets) {
+                visitors.add(Advice.to(target.advice()).on(target.method()));
+            }
+            installed.add(hook);
+        }
+        if (visitors.isEmpty()) {
+            return new Result(null, installed, misfits);
+        }
+        DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).redefine(type, locator);
+        for (AsmVisitorWrapper visitor : visitors) {
+            builder = builder.visit(visitor);
+        }
+        byte[] result = builder.make().getBytes();
+        Log.debug("instrumented %s with %s", name, String.join(", ", installed));
+        return new Result(result, installed, misfits);
+    }
+
+    /** The hooks of {@code hooks} that would not fit the class in {@code bytes}; for strict checks at start-up. */
+    public static List<String> misfits(ClassLoader loader, String internalName, byte[] bytes, List<String> hooks) {
+        String name = internalName.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                        : ClassFileLocator.ForClassLoader.of(loader));
+        TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
+        List<String> misfits = new ArrayList<>();
+        for (String hook : hooks) {
+            for (Target target : targets(hook)) {
+                if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
+                    misfits.add(hook + ": no method " + target.description() + " in " + name);
+                    break;
+                }
+            }
+        }
+        return misfits;
+    }
+}

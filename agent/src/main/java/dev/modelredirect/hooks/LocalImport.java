@@ -1,0 +1,60 @@
+package dev.modelredirect.hooks;
+
+import dev.modelredirect.files.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Brings a local file or folder into the store for the {@code paths} key: hard links where the file system allows
+ * (no byte stored twice), copies elsewhere; the old location is left as it was. The result appears atomically.
+ */
+final class LocalImport {
+    private LocalImport() {
+    }
+
+    static void copyInto(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path work = AtomicFiles.temporarySibling(target);
+        try {
+            if (Files.isDirectory(source)) {
+                List<Path> all;
+                try (Stream<Path> walk = Files.walk(source)) {
+                    all = walk.toList();
+                }
+                for (Path from : all) {
+                    Path to = work.resolve(source.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        linkOrCopy(from, to);
+                    }
+                }
+            } else {
+                linkOrCopy(source, work);
+            }
+            Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(work)) {
+                try (Stream<Path> walk = Files.walk(work)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void linkOrCopy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        try {
+            Files.createLink(to, from.toRealPath());
+        } catch (FileSystemException | UnsupportedOperationException ex) {
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+}
