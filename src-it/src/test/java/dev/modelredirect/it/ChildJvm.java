@@ -67,6 +67,13 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
+        /** Starts the child and waits for it to exit, at most {@code timeout} (then it is killed and this fails). */
+        public Exit run(Duration timeout) {
+            try (ChildJvm child = start()) {
+                return child.awaitExit(timeout);
+            }
+        }
+
         public ChildJvm start() {
             try {
                 Path dir = Files.createDirectories(directory);
@@ -133,9 +140,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Runs {@code java -jar model-redirect.jar ARGS} in {@code folder} and waits for it, at most {@code timeout}. */
     public static Exit run(Duration timeout, Path folder, String... args) {
-        try (ChildJvm child = cli(folder, args).start()) {
-            return child.awaitExit(timeout);
-        }
+        return cli(folder, args).run(timeout);
     }
 
     /** The shaded jar under test, as the build made it. */

@@ -58,10 +58,7 @@ class OfflineOpensNoConnectionIT {
         args.addAll(options);
         ChildJvm.Builder child = ChildJvm.cli(work, args.toArray(String[]::new));
         env.forEach(child::env);
-        ChildJvm.Exit exit;
-        try (ChildJvm running = child.start()) {
-            exit = running.awaitExit(Duration.ofMinutes(1));
-        }
+        ChildJvm.Exit exit = child.run(Duration.ofMinutes(1));
 
         assertThat(exit.code()).as(exit.describe()).isEqualTo(1);
         assertThat(exit.stderr()).as("stderr names the source and the pull command")
