@@ -41,7 +41,6 @@ public final class ChildJvm implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Path directory;
-
         private final boolean java;
 
         private Builder(Path directory, boolean java, List<String> args) {
@@ -61,7 +60,10 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
-        /** A command the java command runs under, such as {@code /usr/bin/time -f %M -o FILE}. */
+        /**
+         * A command the java command runs under, such as {@code /usr/bin/time -f %M -o FILE}; {@link #kill()} then
+         * kills that command, so use it only for children that are waited for.
+         */
         public Builder under(List<String> command) {
             prefix.addAll(command);
             return this;
