@@ -26,15 +26,17 @@ import okio.BufferedSource;
  *
  * <p>Small files, and files of unknown size, come in one stream ({@code Range: bytes=N-} to resume). Files of at
  * least {@link Settings#parallelThreshold()} come as ranged GETs of {@link Settings#chunkSize()} over
- * {@link Settings#connections()} connections, written in place; a journal file beside the temporary file
- * ({@code <file>.parts}) records finished chunks so a killed process resumes where it stopped. The calling thread
+ * {@link Settings#connections()} connections, written in place; a journal in a trailer of the temporary file itself,
+ * after the data, records finished chunks, so a killed process resumes where it stopped, and claiming a partial file
+ * stays one atomic rename. The trailer is cut off before the file is verified and published. The calling thread
  * hashes finished chunks in order, reading them back from the page cache while later chunks still arrive, so hashing
  * overlaps the transfer.
  *
  * <p>Failure modes: a server that answers a range with 200 restarts the download cleanly from byte 0 in one stream;
  * a refused CDN link is refreshed through {@link DownloadLocation#refresh()}; connection errors and retryable statuses
  * retry with backoff (the count resets whenever bytes arrive); a size or hash mismatch deletes the temporary file and
- * throws {@link IntegrityException}. Any other failure leaves the temporary file and journal for the next attempt.
+ * throws {@link IntegrityException}. Any other failure leaves the temporary file (and its journal) for the next
+ * attempt.
  */
 public final class FileDownloader {
     /**
@@ -52,7 +54,6 @@ public final class FileDownloader {
     private static final int BUFFER = 1 << 18;
     /** Fresh links asked for one file before a refusal counts as final. */
     private static final int MAX_REFRESHES = 3;
-    private static final byte[] JOURNAL_MAGIC = {'M', 'R', 'P', 'A', 'R', 'T', 'S', '1'};
 
     private final Http http;
     private final Settings settings;
@@ -62,43 +63,50 @@ public final class FileDownloader {
         this.settings = settings;
     }
 
-    /** The journal file that records finished chunks of {@code file}. */
-    public static Path journalOf(Path file) {
-        return file.resolveSibling(file.getFileName() + ".parts");
+    /**
+     * What a download produced.
+     *
+     * @param digests     the hashes and size of the complete file
+     * @param transferred bytes that came over the network in this call (resumed bytes excluded)
+     */
+    public record Result(Hashing.Digests digests, long transferred) {
     }
 
     /**
      * Downloads {@code job} completely and verifies it; on return the temporary file holds exactly the expected bytes,
-     * forced to disk, and its journal is gone.
+     * forced to disk, without journal.
      */
-    public Hashing.Digests download(DownloadJob job, ProgressListener progress) throws IOException {
+    public Result download(DownloadJob job, ProgressListener progress) throws IOException {
         boolean success = false;
         try {
-            Hashing.Digests digests = transfer(job, progress);
+            long[] transferred = new long[1];
+            Hashing.Digests digests = transfer(job, progress, transferred);
             success = true;
-            return digests;
+            return new Result(digests, transferred[0]);
         } finally {
             progress.finished(job.label(), success);
         }
     }
 
-    private Hashing.Digests transfer(DownloadJob job, ProgressListener progress) throws IOException {
+    private Hashing.Digests transfer(DownloadJob job, ProgressListener progress, long[] transferred)
+            throws IOException {
         long size = job.expectedSize();
         Hashing.Digests digests = null;
         if (size >= settings.parallelThreshold() && settings.connections() > 1) {
+            ChunkedTransfer chunked = new ChunkedTransfer(job, progress);
             try {
-                digests = new ChunkedTransfer(job, progress).run();
+                digests = chunked.run();
             } catch (RangesUnsupportedException ex) {
                 Log.debug("%s: the server ignores ranges; downloading in one stream from the start", job.label());
-                Files.deleteIfExists(journalOf(job.file()));
                 truncate(job.file(), 0);
+            } finally {
+                transferred[0] += chunked.transferred();
             }
         }
         if (digests == null) {
-            digests = sequential(job, progress);
+            digests = sequential(job, progress, transferred);
         }
         verify(job, digests);
-        Files.deleteIfExists(journalOf(job.file()));
         return digests;
     }
 
@@ -115,7 +123,6 @@ public final class FileDownloader {
         }
         if (problem != null) {
             Files.deleteIfExists(job.file());
-            Files.deleteIfExists(journalOf(job.file()));
             throw new IntegrityException("downloaded bytes of " + job.label() + " do not verify (" + problem
                     + "); nothing was stored and the partial file was deleted. Try again; if it fails the same way, "
                     + "the server's file differs from the one recorded: check the URL, or move the pin forward with "
@@ -125,19 +132,14 @@ public final class FileDownloader {
 
     // ---------------------------------------------------------------- one stream
 
-    private Hashing.Digests sequential(DownloadJob job, ProgressListener progress) throws IOException {
+    private Hashing.Digests sequential(DownloadJob job, ProgressListener progress, long[] transferred)
+            throws IOException {
         Path file = job.file();
         long size = job.expectedSize();
         long have = Files.exists(file) ? Files.size(file) : 0;
-        Path journal = journalOf(file);
-        if (Files.exists(journal)) {
-            have = Math.min(have, contiguousPrefix(journal, size));
-            Files.delete(journal);
-            truncate(file, have);
-        }
         if (size >= 0 && have > size) {
-            have = 0;
-            truncate(file, 0);
+            have = Journal.contiguousPrefix(file, size);
+            truncate(file, have);
         }
         Hashing hashing = Hashing.forExpected(size, job.expected());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -190,7 +192,13 @@ public final class FileDownloader {
                         throw Http.statusError(response, "cannot download " + job.label());
                     }
                     ResponseBody body = response.body();
-                    have = stream(body.source(), channel, have, hashing, job, progress);
+                    long[] position = {have};
+                    try {
+                        stream(body.source(), channel, position, hashing, job, progress);
+                    } finally {
+                        transferred[0] += position[0] - have;
+                        have = position[0];
+                    }
                     if (size < 0) {
                         long declared = body.contentLength();
                         if (declared < 0 || have - before >= declared) {
@@ -217,23 +225,23 @@ public final class FileDownloader {
         return hashing.finish();
     }
 
-    private long stream(BufferedSource source, FileChannel channel, long position, Hashing hashing, DownloadJob job,
-            ProgressListener progress) throws IOException {
+    /** Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. */
+    private static void stream(BufferedSource source, FileChannel channel, long[] position, Hashing hashing,
+            DownloadJob job, ProgressListener progress) throws IOException {
         byte[] buffer = new byte[BUFFER];
         ByteBuffer wrapped = ByteBuffer.wrap(buffer);
         long limit = job.expectedSize() >= 0 ? job.expectedSize() : Long.MAX_VALUE;
         int n;
         while ((n = source.read(buffer, 0, buffer.length)) > 0) {
-            if (position + n > limit) {
+            if (position[0] + n > limit) {
                 throw new IntegrityException("the server sent more than the " + limit + " bytes announced for "
                         + job.label() + "; nothing was stored. Try again later or check the server");
             }
-            writeFully(channel, wrapped, 0, n, position);
+            writeFully(channel, wrapped, 0, n, position[0]);
             hashing.update(buffer, 0, n);
-            position += n;
-            progress.update(job.label(), position, job.expectedSize());
+            position[0] += n;
+            progress.update(job.label(), position[0], job.expectedSize());
         }
-        return position;
     }
 
     // ---------------------------------------------------------------- parallel chunks
@@ -253,12 +261,13 @@ public final class FileDownloader {
         private final BitSet done;
         private final Deque<Integer> pending = new ArrayDeque<>();
         private final AtomicLong received = new AtomicLong();
+        private final AtomicLong transferred = new AtomicLong();
         private int hashedUpTo;
         private IOException failure;
         private HttpUrl url;
         private int refreshes;
         private FileChannel channel;
-        private FileChannel journal;
+        private Journal journal;
 
         ChunkedTransfer(DownloadJob job, ProgressListener progress) throws IOException {
             this.job = job;
@@ -280,22 +289,24 @@ public final class FileDownloader {
             return Math.min(chunk, size - index * chunk);
         }
 
-        /** Chunks already on disk: from the journal, or a plain prefix left by a one-stream attempt. */
+        long transferred() {
+            return transferred.get();
+        }
+
+        /** Chunks already on disk: from the journal trailer, or a plain prefix left by a one-stream attempt. */
         private BitSet loadDone() throws IOException {
             BitSet result = new BitSet(count);
             Path file = job.file();
-            Path journalFile = journalOf(file);
             long fileSize = Files.exists(file) ? Files.size(file) : 0;
-            if (Files.exists(journalFile)) {
-                readJournal(journalFile, size, chunk, result);
-            } else {
-                long prefix = Math.min(fileSize, size);
-                for (int i = 0; i < count && (i + 1) * chunk <= prefix; i++) {
-                    result.set(i);
-                }
-                if (prefix == size && count > 0) {
-                    result.set(count - 1);
-                }
+            if (fileSize > size) {
+                Journal.read(file, size, chunk, result);
+                return result;
+            }
+            for (int i = 0; i < count && (i + 1) * chunk <= fileSize; i++) {
+                result.set(i);
+            }
+            if (fileSize == size && count > 0) {
+                result.set(count - 1);
             }
             return result;
         }
@@ -308,7 +319,7 @@ public final class FileDownloader {
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.READ);
-                journal = openJournal(journalOf(file), size, chunk, done);
+                journal = Journal.start(channel, size, chunk, done);
                 int threads = Math.min(settings.connections(), Math.max(1, pending.size()));
                 for (int i = 0; i < threads; i++) {
                     Thread worker = new Thread(this::work, "model-redirect-download-" + i);
@@ -326,6 +337,7 @@ public final class FileDownloader {
                         notifyAll();
                     }
                 }
+                channel.truncate(size);
                 channel.force(true);
                 return hashing.finish();
             } finally {
@@ -341,9 +353,6 @@ public final class FileDownloader {
                 }
                 if (channel != null) {
                     channel.close();
-                }
-                if (journal != null) {
-                    journal.close();
                 }
             }
         }
@@ -404,11 +413,11 @@ public final class FileDownloader {
                 int index;
                 while ((index = claim()) >= 0) {
                     fetchChunk(index);
+                    journal.finished(index);
                     synchronized (this) {
                         done.set(index);
                         notifyAll();
                     }
-                    writeJournalEntry(journal, index);
                 }
             } catch (IOException ex) {
                 fail(ex);
@@ -466,6 +475,7 @@ public final class FileDownloader {
                         while (buffer.hasRemaining()) {
                             position += channel.write(buffer, position);
                         }
+                        transferred.addAndGet(n);
                         progress.update(job.label(), received.addAndGet(n), size);
                     }
                 } catch (IOException ex) {
@@ -565,71 +575,4 @@ public final class FileDownloader {
         }
     }
 
-    /** The length of the run of finished chunks from byte 0, per a journal; 0 when it does not fit. */
-    private static long contiguousPrefix(Path journalFile, long size) throws IOException {
-        byte[] bytes = Files.readAllBytes(journalFile);
-        if (bytes.length < 24 || size < 0) {
-            return 0;
-        }
-        long chunk = ByteBuffer.wrap(bytes).getLong(16);
-        BitSet done = new BitSet();
-        if (chunk <= 0 || !readJournal(journalFile, size, chunk, done)) {
-            return 0;
-        }
-        return Math.min(size, done.nextClearBit(0) * chunk);
-    }
-
-    /** Reads a journal into {@code done}; false (and nothing set) when its header does not match. */
-    private static boolean readJournal(Path journalFile, long size, long chunk, BitSet done) throws IOException {
-        byte[] bytes = Files.readAllBytes(journalFile);
-        if (bytes.length < 24) {
-            return false;
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        for (byte b : JOURNAL_MAGIC) {
-            if (buffer.get() != b) {
-                return false;
-            }
-        }
-        long journalSize = buffer.getLong();
-        long journalChunk = buffer.getLong();
-        if (journalSize != size || journalChunk != chunk) {
-            return false;
-        }
-        int count = (int) ((size + chunk - 1) / chunk);
-        while (buffer.remaining() >= 4) {
-            int index = buffer.getInt();
-            if (index >= 0 && index < count) {
-                done.set(index);
-            }
-        }
-        return true;
-    }
-
-    private static FileChannel openJournal(Path journalFile, long size, long chunk, BitSet done) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(24 + 4 * done.cardinality());
-        buffer.put(JOURNAL_MAGIC).putLong(size).putLong(chunk);
-        done.stream().forEach(buffer::putInt);
-        buffer.flip();
-        Path fresh = journalFile.resolveSibling(journalFile.getFileName() + ".new");
-        try (FileChannel out = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-        }
-        Files.move(fresh, journalFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return FileChannel.open(journalFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    }
-
-    private static void writeJournalEntry(FileChannel journal, int index) throws IOException {
-        ByteBuffer entry = ByteBuffer.allocate(4).putInt(index);
-        entry.flip();
-        synchronized (journal) {
-            while (entry.hasRemaining()) {
-                journal.write(entry);
-            }
-        }
-    }
 }

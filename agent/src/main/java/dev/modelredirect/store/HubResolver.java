@@ -6,6 +6,7 @@ import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.fetch.DownloadJob;
 import dev.modelredirect.fetch.DownloadLocation;
 import dev.modelredirect.fetch.ExpectedDigest;
+import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.hub.HubClient;
 import dev.modelredirect.hub.HubException;
@@ -189,13 +190,12 @@ final class HubResolver {
         }
         List<TreeEntry> tree = readTree(repo, commit);
         if (tree == null) {
-            Path dir = layout.snapshotDir(repo, commit);
-            if (context.offline && Files.isDirectory(dir)) {
-                Log.debug("%s: no file list for commit %s; using the snapshot folder as it is, as the Hub's "
-                        + "clients do offline", source.spelled(), commit);
-                return dir;
+            tree = snapshotWrittenByOthers(repo, commit);
+            if (tree == null) {
+                return null;
             }
-            return null;
+            Log.debug("%s: no file list for commit %s; the snapshot folder was written by another Hub client and is "
+                    + "used as it is, as the Hub's clients do", source.spelled(), commit);
         }
         if (!missingEntries(repo, commit, tree).isEmpty()) {
             return null;
@@ -209,6 +209,43 @@ final class HubResolver {
             context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), commit, files));
         }
         return layout.snapshotDir(repo, commit);
+    }
+
+    /**
+     * The files of a snapshot folder that has no tree file, as entries, when it was written by another Hub client
+     * (the npm client and older Python ones write no tree file); null when the folder is empty or holds only files
+     * this store fetched one by one (then it may be incomplete, and the Hub is asked).
+     */
+    private List<TreeEntry> snapshotWrittenByOthers(RepoId repo, String commit) throws IOException {
+        Path dir = layout.snapshotDir(repo, commit);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        List<TreeEntry> entries = new ArrayList<>();
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                String path = dir.relativize(file).toString().replace('\\', '/');
+                String blob = blobNameOf(file);
+                boolean git = blob != null && ExpectedDigest.isHex(blob, 40);
+                boolean lfs = blob != null && ExpectedDigest.isHex(blob, 64);
+                entries.add(new TreeEntry(path, Files.size(file), git ? blob : null, lfs ? blob : null));
+            }
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> fetchedAlone = new java.util.HashSet<>();
+        for (Pin pin : context.lockFile.all().values()) {
+            if (pin instanceof Pin.Hub hubPin && hubPin.commit().equals(commit) && matchesRepo(hubPin, repo)
+                    && hubPin.files().size() == 1) {
+                fetchedAlone.add(hubPin.files().get(0).path());
+            }
+        }
+        return entries.stream().allMatch(e -> fetchedAlone.contains(e.path())) ? null : entries;
+    }
+
+    private static boolean matchesRepo(Pin.Hub pin, RepoId repo) {
+        return pin.type() == repo.type() && pin.repo().equals(repo.id());
     }
 
     private List<TreeEntry> missingEntries(RepoId repo, String commit, List<TreeEntry> tree) throws IOException {
@@ -374,11 +411,12 @@ final class HubResolver {
                             return url;
                         }
                     };
-                    Hashing.Digests digests = context.downloader().download(new DownloadJob(label, location,
-                            meta.size(), null, temp, expected), context.progress);
+                    FileDownloader.Result download = context.downloader().download(new DownloadJob(label,
+                            location, meta.size(), null, temp, expected), context.progress);
                     AtomicFiles.move(temp, blob);
+                    Hashing.Digests digests = download.digests();
                     return new FileResult(new PinnedFile(path, digests.size(), digests.sha256(), meta.etag()),
-                            digests.size());
+                            download.transferred());
                 }
             }
         }

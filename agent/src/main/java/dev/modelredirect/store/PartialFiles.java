@@ -1,6 +1,5 @@
 package dev.modelredirect.store;
 
-import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Temporary files of downloads in progress: {@code PREFIX.p<pid>-<random>.incomplete}, in the final file's directory
- * (so the last rename stays on one file system), each with its chunk journal {@code ....incomplete.parts}.
+ * (so the last rename stays on one file system); a parallel download keeps its chunk journal in a trailer of the same
+ * file.
  *
  * <p>A download resumes from the largest partial file of the same name that no live process owns: one whose owner
  * process is gone (or is this process), or one without an owner (such as Python's {@code <etag>.incomplete}) left
@@ -40,19 +40,16 @@ public final class PartialFiles {
 
     /** Whether {@code name} is a temporary download file of this product or of the Hub's clients. */
     public static boolean isPartial(String name) {
-        return name.endsWith(".incomplete") || name.endsWith(".incomplete.parts");
+        return name.endsWith(".incomplete");
     }
 
     /**
-     * Whether a partial file (or its journal) may be taken over or deleted now: its owner process, named in its file
-     * name, is this process or no longer alive on this host; or, without an owner in its name, it has not been
-     * touched for {@link #STALE_MILLIS}.
+     * Whether a partial file may be taken over or deleted now: its owner process, named in its file name, is this
+     * process or no longer alive on this host; or, without an owner in its name, it has not been touched for
+     * {@link #STALE_MILLIS}.
      */
     public static boolean isAbandoned(Path partial) throws IOException {
         String name = partial.getFileName().toString();
-        if (name.endsWith(".parts")) {
-            name = name.substring(0, name.length() - ".parts".length());
-        }
         Matcher matcher = OWNED.matcher(name);
         if (matcher.find()) {
             long owner = Long.parseLong(matcher.group(1));
@@ -62,8 +59,8 @@ public final class PartialFiles {
     }
 
     /**
-     * A temporary file to download {@code prefix} into: an abandoned partial file renamed to a fresh name (with its
-     * journal), or a fresh name with nothing in it.
+     * A temporary file to download {@code prefix} into: an abandoned partial file renamed to a fresh name in one atomic
+     * step, or a fresh name with nothing in it.
      */
     public static Path claim(Path directory, String prefix) throws IOException {
         Path target = fresh(directory, prefix);
@@ -95,12 +92,6 @@ public final class PartialFiles {
             moveAtomically(best, target);
         } catch (NoSuchFileException lostRace) {
             return target;
-        }
-        Path oldJournal = FileDownloader.journalOf(best);
-        try {
-            moveAtomically(oldJournal, FileDownloader.journalOf(target));
-        } catch (NoSuchFileException noJournal) {
-            // a one-stream partial file: its length is the prefix to resume
         }
         Log.debug("resuming from %d bytes left in %s", bestSize, best.getFileName());
         return target;

@@ -21,10 +21,16 @@ public record Resolution(String source, Path path, Path storeRoot, boolean hit, 
         return path.startsWith(storeRoot) ? storeRoot.relativize(path).toString() : path.toString();
     }
 
-    /** The SPEC's redirect line without prefix: {@code <source> -> <relative path> (hit)} or {@code (downloaded ...)}. */
+    /**
+     * The SPEC's redirect line without prefix: {@code <source> -> <relative path> (hit)} or {@code (downloaded ...)};
+     * a miss that needed no bytes (another process had just downloaded them, or the blobs were shared) says so.
+     */
     public String describe() {
         String outcome = hit ? "hit"
-                : String.format(Locale.ROOT, "downloaded %s in %.1fs", Sizes.human(bytesDownloaded), nanos / 1e9);
+                : bytesDownloaded == 0
+                        ? String.format(Locale.ROOT, "nothing to download, resolved in %.1fs", nanos / 1e9)
+                        : String.format(Locale.ROOT, "downloaded %s in %.1fs", Sizes.human(bytesDownloaded),
+                                nanos / 1e9);
         return source + " -> " + relativePath() + " (" + outcome + ")";
     }
 }

@@ -6,6 +6,7 @@ import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.fetch.DownloadJob;
 import dev.modelredirect.fetch.DownloadLocation;
 import dev.modelredirect.fetch.ExpectedDigest;
+import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.fetch.Http;
 import dev.modelredirect.json.Json;
@@ -78,6 +79,7 @@ final class UrlResolver {
             size = size >= 0 ? size : pinned.size();
         }
         Hashing.Digests digests;
+        long transferred;
         try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(source.url()), source.spelled())) {
             Files.createDirectories(file.getParent());
             Path temp = PartialFiles.claim(file.getParent(), "." + file.getFileName());
@@ -93,15 +95,17 @@ final class UrlResolver {
                     return probe(client, source.url()).finalUrl;
                 }
             };
-            digests = context.downloader().download(new DownloadJob(source.spelled(), location, size,
-                    probe.validator(), temp, expected), context.progress);
+            FileDownloader.Result download = context.downloader().download(new DownloadJob(source.spelled(),
+                    location, size, probe.validator(), temp, expected), context.progress);
+            digests = download.digests();
+            transferred = download.transferred();
             writeMeta(file, source, probe, digests);
             AtomicFiles.move(temp, file);
         }
         String relative = context.root.relativize(file).toString().replace('\\', '/');
         context.pin(source.spelled(), new Pin.Url(source.url().toString(), probe.finalUrl.toString(), probe.etag,
                 probe.lastModified, List.of(new PinnedFile(relative, digests.size(), digests.sha256(), null))));
-        return new Resolution(source.spelled(), file, context.root, false, digests.size(), System.nanoTime() - start);
+        return new Resolution(source.spelled(), file, context.root, false, transferred, System.nanoTime() - start);
     }
 
     /** Supplies the shared HTTP client on first need. */

@@ -53,12 +53,12 @@ class FileDownloaderTest {
     @Test
     void largeFileArrivesInParallelRangesAndVerifies() throws Exception {
         Path file = dir.resolve("big.part");
-        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
-        assertThat(digests.sha256()).isEqualTo(big.sha256());
-        assertThat(Files.size(file)).isEqualTo(big.size());
+        FileDownloader.Result result = downloader.download(job(big, file), ProgressListener.NONE);
+        assertThat(result.digests().sha256()).isEqualTo(big.sha256());
+        assertThat(result.transferred()).isEqualTo(big.size());
+        assertThat(Files.size(file)).as("the journal trailer is cut off").isEqualTo(big.size());
         assertThat(hub.requests("GET")).hasSizeGreaterThan(10)
                 .allSatisfy(r -> assertThat(r.header("Range")).startsWith("bytes="));
-        assertThat(FileDownloader.journalOf(file)).doesNotExist();
     }
 
     @Test
@@ -66,7 +66,7 @@ class FileDownloaderTest {
         HttpUrl url = HttpUrl.get(hub.endpoint() + "/org/m/resolve/main/small.txt");
         Path file = dir.resolve("small.part");
         Hashing.Digests digests = downloader.download(new DownloadJob("small", DownloadLocation.fixed(url),
-                small.size(), null, file, List.of(ExpectedDigest.gitSha1(small.gitSha1()))), ProgressListener.NONE);
+                small.size(), null, file, List.of(ExpectedDigest.gitSha1(small.gitSha1()))), ProgressListener.NONE).digests();
         assertThat(digests.gitSha1()).isEqualTo(small.gitSha1());
         assertThat(Files.readAllBytes(file)).isEqualTo(small.bytes());
         assertThat(hub.requests("GET")).hasSize(1);
@@ -76,7 +76,7 @@ class FileDownloaderTest {
     void truncatedBodiesAreResumedFromTheBytesReceived() throws Exception {
         hub.fault(r -> r.server().equals("cdn"), 3, FakeHub.FaultKind.TRUNCATE, 0, null, 10_000);
         Path file = dir.resolve("big.part");
-        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE).digests();
         assertThat(digests.sha256()).isEqualTo(big.sha256());
         assertThat(hub.requests("GET").stream().map(r -> r.header("Range")))
                 .anySatisfy(range -> assertThat(range).matches("bytes=\\d*10000-\\d+"));
@@ -86,7 +86,7 @@ class FileDownloaderTest {
     void aBurstOf503WithRetryAfterIsWaitedOut() throws Exception {
         hub.failWith(r -> r.server().equals("cdn"), 3, 503, "0");
         Path file = dir.resolve("big.part");
-        assertThat(downloader.download(job(big, file), ProgressListener.NONE).sha256()).isEqualTo(big.sha256());
+        assertThat(downloader.download(job(big, file), ProgressListener.NONE).digests().sha256()).isEqualTo(big.sha256());
     }
 
     @Test
@@ -108,7 +108,6 @@ class FileDownloaderTest {
                 .hasMessageContaining("do not verify")
                 .hasMessageContaining("sha256");
         assertThat(file).doesNotExist();
-        assertThat(FileDownloader.journalOf(file)).doesNotExist();
     }
 
     @Test
@@ -116,7 +115,7 @@ class FileDownloaderTest {
         Path file = dir.resolve("big.part");
         Files.write(file, new byte[200_000]);
         hub.fault(r -> r.server().equals("cdn"), 1000, FakeHub.FaultKind.IGNORE_RANGE, 0, null, 0);
-        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE).digests();
         assertThat(digests.sha256()).isEqualTo(big.sha256());
         assertThat(Files.size(file)).isEqualTo(big.size());
     }
@@ -128,26 +127,43 @@ class FileDownloaderTest {
         Path file = dir.resolve("medium.part");
         Files.write(file, new byte[] {9, 9, 9, 9});
         hub.fault(r -> r.server().equals("cdn"), 1000, FakeHub.FaultKind.IGNORE_RANGE, 0, null, 0);
-        Hashing.Digests digests = downloader.download(job(medium, file), ProgressListener.NONE);
+        Hashing.Digests digests = downloader.download(job(medium, file), ProgressListener.NONE).digests();
         assertThat(digests.sha256()).isEqualTo(medium.sha256());
         assertThat(Files.readAllBytes(file)).isEqualTo(medium.bytes());
     }
 
     @Test
-    void aJournalLeftByAKilledDownloadSkipsTheChunksItRecords() throws Exception {
+    void theJournalTrailerLeftByAKilledDownloadSkipsTheChunksItRecords() throws Exception {
         Path file = dir.resolve("big.part");
         long chunk = TestStores.SMALL_CHUNKS.chunkSize();
-        byte[] firstChunks = new byte[(int) (chunk * 3)];
-        big.read(0, firstChunks, 0, firstChunks.length);
-        Files.write(file, firstChunks);
-        ByteBuffer journal = ByteBuffer.allocate(24 + 12);
-        journal.put("MRPARTS1".getBytes()).putLong(big.size()).putLong(chunk).putInt(0).putInt(1).putInt(2);
-        Files.write(FileDownloader.journalOf(file), journal.array());
+        byte[] data = new byte[(int) big.size()];
+        big.read(0, data, 0, (int) (chunk * 3));
+        big.read(chunk * 5, data, (int) (chunk * 5), (int) chunk);
+        ByteBuffer trailer = ByteBuffer.allocate(24 + 16 + 2);
+        trailer.put("MRPARTS1".getBytes()).putLong(big.size()).putLong(chunk).putInt(0).putInt(1).putInt(2)
+                .putInt(5).put((byte) 0).put((byte) 7);
+        Files.write(file, data);
+        Files.write(file, trailer.array(), java.nio.file.StandardOpenOption.APPEND);
 
-        Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE);
+        FileDownloader.Result result = downloader.download(job(big, file), ProgressListener.NONE);
 
-        assertThat(digests.sha256()).isEqualTo(big.sha256());
-        assertThat(hub.requests("GET")).noneMatch(r -> r.header("Range").startsWith("bytes=0-"));
+        assertThat(result.digests().sha256()).isEqualTo(big.sha256());
+        assertThat(result.transferred()).isEqualTo(big.size() - 4 * chunk);
+        assertThat(Files.size(file)).isEqualTo(big.size());
+        assertThat(hub.requests("GET")).noneMatch(r -> r.header("Range").startsWith("bytes=0-")
+                || r.header("Range").startsWith("bytes=" + 5 * chunk + "-"));
+    }
+
+    @Test
+    void aOneStreamDownloadDroppedMidBodyResumesWithoutHashingBytesTwice() throws Exception {
+        Content medium = Content.synthetic(100_000, 9);
+        hub.model("org/m").lfs("medium.bin", medium);
+        hub.fault(r -> r.server().equals("cdn"), 2, FakeHub.FaultKind.TRUNCATE, 0, null, 30_000);
+        Path file = dir.resolve("medium.part");
+        FileDownloader.Result result = downloader.download(job(medium, file), ProgressListener.NONE);
+        assertThat(result.digests().sha256()).isEqualTo(medium.sha256());
+        assertThat(result.transferred()).isEqualTo(medium.size());
+        assertThat(hub.requests("GET")).hasSize(3);
     }
 
     @Test
@@ -171,7 +187,7 @@ class FileDownloaderTest {
             }
         };
         Hashing.Digests digests = downloader.download(new DownloadJob("x", location, big.size(), null, file,
-                List.of(ExpectedDigest.sha256(big.sha256()))), ProgressListener.NONE);
+                List.of(ExpectedDigest.sha256(big.sha256()))), ProgressListener.NONE).digests();
         assertThat(digests.sha256()).isEqualTo(big.sha256());
     }
 

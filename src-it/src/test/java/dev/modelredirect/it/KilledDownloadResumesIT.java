@@ -105,15 +105,21 @@ class KilledDownloadResumesIT {
     }
 
     /**
-     * The chunks recorded as finished in the partial file's chunk journal ({@code MRPARTS1}, size, chunk size, then
-     * one int per finished chunk), as {@code [from, to)} byte ranges; none while there is no journal.
+     * The chunks recorded as finished in the chunk journal in the trailer of the partial file (after its SIZE data
+     * bytes: {@code MRPARTS1}, size, chunk size, then one int per finished chunk), as {@code [from, to)} byte ranges;
+     * none while there is no trailer.
      */
     private static List<long[]> journaledChunks(RepoFolder repo) {
         List<long[]> chunks = new ArrayList<>();
-        for (Path journal : repo.journals()) {
-            try {
-                ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(journal));
-                if (bytes.remaining() < 24) {
+        for (Path partial : repo.journals()) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial)) {
+                if (channel.size() < SIZE + 24) {
+                    continue;
+                }
+                ByteBuffer bytes = ByteBuffer.allocate((int) (channel.size() - SIZE));
+                channel.read(bytes, SIZE);
+                bytes.flip();
+                if (!new String(bytes.array(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("MRPARTS1")) {
                     continue;
                 }
                 long size = bytes.getLong(8);

@@ -36,14 +36,14 @@ public record RepoFolder(Path dir) {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Temporary files of downloads ({@code *.incomplete} and their {@code *.incomplete.parts} journals) in blobs/. */
+    /** Temporary files of downloads ({@code *.incomplete}, chunk journal in their trailer) in blobs/. */
     public List<Path> partialFiles() {
-        return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete") || name.endsWith(".incomplete.parts"));
+        return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete"));
     }
 
-    /** The chunk journals ({@code *.incomplete.parts}) in blobs/. */
+    /** The partial download files ({@code *.incomplete}) in blobs/, whose trailer holds the chunk journal. */
     public List<Path> journals() {
-        return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete.parts"));
+        return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete"));
     }
 
     /** Temporary files anywhere in the store: download temp files, journals, and the {@code .tmp} files of writes. */
