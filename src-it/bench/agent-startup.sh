@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start-up cost of the agent on a trivial main that loads no DJL: the same JVM command with and without
-# -javaagent:model-redirect.jar, alternating, ROUNDS times each, in one run. Prints median wall time and median peak RSS
-# of each, and the differences. Not a test: a measurement.
+# Start-up cost of the agent on a trivial main that loads no DJL: the same JVM command without an agent, with a no-op
+# agent (an empty premain: the JVM's own fixed cost of any -javaagent), and with -javaagent:model-redirect.jar,
+# alternating, ROUNDS times each, in one run. Prints median wall time and median peak RSS of each, and the differences.
+# Not a test: a measurement.
 #
 #   src-it/bench/agent-startup.sh [ROUNDS]        (default 20; JAVA=/path/to/java to use another JDK)
 set -euo pipefail
@@ -23,27 +24,45 @@ public class Hello {
     }
 }
 JAVA
-"${JAVA%java}javac" -d "$work/classes" "$work/src/Hello.java" 2>/dev/null || javac -d "$work/classes" "$work/src/Hello.java"
+cat > "$work/src/NoopAgent.java" <<'JAVA'
+public class NoopAgent {
+    public static void premain(String args, java.lang.instrument.Instrumentation instrumentation) {
+    }
+}
+JAVA
+javac -d "$work/classes" "$work/src/Hello.java" "$work/src/NoopAgent.java"
+printf 'Premain-Class: NoopAgent\n' > "$work/manifest"
+(cd "$work/classes" && jar cfm "$work/noop-agent.jar" "$work/manifest" NoopAgent.class)
 
 run() { # label, java args...: appends "wall_seconds rss_kib" to $work/$label
   local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/last" "$JAVA" "$@" -cp "$work/classes" Hello >/dev/null 2>"$work/stderr" \
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/last" "$JAVA" "$@" -cp "$work/classes" Hello >/dev/null 2>"$work/stderr" \
     || { cat "$work/stderr" >&2; exit 1; }
-  cat "$work/last" >> "$work/$label"
+  end=$(date +%s%N)
+  echo "$(echo "($end - $start) / 1000000000" | bc -l) $(cat "$work/last")" >> "$work/$label"
 }
 # warm the file cache once
-run warm ; run warm -javaagent:"$JAR"=store="$work/store"
+run warm; run warm -javaagent:"$work/noop-agent.jar"; run warm -javaagent:"$JAR"=store="$work/store"
 for _ in $(seq "$ROUNDS"); do
   run plain
+  run noop -javaagent:"$work/noop-agent.jar"
   run agent -javaagent:"$JAR"=store="$work/store"
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 plain_wall=$(cut -d' ' -f1 "$work/plain" | median); agent_wall=$(cut -d' ' -f1 "$work/agent" | median)
 plain_rss=$(cut -d' ' -f2 "$work/plain" | median); agent_rss=$(cut -d' ' -f2 "$work/agent" | median)
+noop_wall=$(cut -d' ' -f1 "$work/noop" | median); noop_rss=$(cut -d' ' -f2 "$work/noop" | median)
 echo "java: $("$JAVA" -version 2>&1 | head -1); rounds: $ROUNDS each, alternating; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %10s %14s\n' "" "wall (s)" "peak RSS (MiB)"
 printf '%-22s %10.3f %14.1f\n' "trivial main" "$plain_wall" "$(echo "$plain_rss/1024" | bc -l)"
-printf '%-22s %10.3f %14.1f\n' "with the agent" "$agent_wall" "$(echo "$agent_rss/1024" | bc -l)"
-printf '%-22s %+10.0f ms %+11.1f MiB   (goal: at most +60 ms and +15 MiB)\n' "difference" \
+printf '%-22s %10.3f %14.1f\n' "with a no-op agent" "$noop_wall" "$(echo "$noop_rss/1024" | bc -l)"
+printf '%-22s %10.3f %14.1f\n' "with model-redirect" "$agent_wall" "$(echo "$agent_rss/1024" | bc -l)"
+printf '%-22s %+10.0f ms %+11.1f MiB   (goal: at most +60 ms and +15 MiB)\n' "model-redirect - none" \
   "$(echo "($agent_wall-$plain_wall)*1000" | bc -l)" "$(echo "($agent_rss-$plain_rss)/1024" | bc -l)"
+printf '%-22s %+10.0f ms %+11.1f MiB   (the JVM fixed cost of any -javaagent)\n' "no-op agent - none" \
+  "$(echo "($noop_wall-$plain_wall)*1000" | bc -l)" "$(echo "($noop_rss-$plain_rss)/1024" | bc -l)"
+printf '%-22s %+10.0f ms %+11.1f MiB   (what model-redirect itself adds)\n' "model-redirect - no-op" \
+  "$(echo "($agent_wall-$noop_wall)*1000" | bc -l)" "$(echo "($agent_rss-$noop_rss)/1024" | bc -l)"

@@ -42,7 +42,7 @@ public final class Agent {
             List<String> problems = new ArrayList<>(argProblems);
             problems.addAll(config.problems());
             for (String problem : problems) {
-                Log.warn("%s", problem);
+                Log.warn(problem);
             }
             if (config.strict() && !problems.isEmpty()) {
                 Log.warn("strict=true and the configuration has %d problem(s); the JVM stops (exit code %d)",
@@ -60,8 +60,8 @@ public final class Agent {
             List<String> shown = new ArrayList<>(hooks);
             shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);
             if (config.log() != Log.Level.QUIET) {
-                Log.warn("store=%s hooks=%s offline=%s", config.store(), shown.isEmpty() ? "none"
-                        : String.join(",", shown), config.offline());
+                Log.warn("store=" + config.store() + " hooks=" + (shown.isEmpty() ? "none" : String.join(",", shown))
+                        + " offline=" + config.offline());
             }
             if (attached) {
                 retransformLoaded(instrumentation, transformer);

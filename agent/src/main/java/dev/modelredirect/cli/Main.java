@@ -13,7 +13,7 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command command : new Command[] {new PullCommand(), new WhichCommand()}) {
+        for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand()}) {
             commands.put(command.name(), command);
         }
     }

@@ -62,7 +62,12 @@ public final class HookCatalog {
         for (String hook : hooks) {
             String target = TARGETS.get(hook);
             if (target != null) {
-                byTarget.computeIfAbsent(target, k -> new ArrayList<>()).add(hook);
+                List<String> hooksOfTarget = byTarget.get(target);
+                if (hooksOfTarget == null) {
+                    hooksOfTarget = new ArrayList<>();
+                    byTarget.put(target, hooksOfTarget);
+                }
+                hooksOfTarget.add(hook);
             }
         }
         return byTarget;
