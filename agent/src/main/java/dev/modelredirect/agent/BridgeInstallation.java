@@ -10,14 +10,40 @@ import java.util.Set;
  * cannot see the agent jar first appears (see {@link BootstrapBridge}).
  */
 final class BridgeInstallation {
-    private static volatile Redirector handler;
+    private static volatile LazyHandler handler;
 
     private BridgeInstallation() {
     }
 
     static void install(Config config, Set<String> hooks) {
-        handler = new Redirector(config, hooks);
+        handler = new LazyHandler(config, hooks);
         Bridge.install(handler);
+    }
+
+    /** Makes the {@link Redirector} (and loads the store's classes) only when a hook first calls. */
+    private static final class LazyHandler implements java.util.function.BiFunction<String, Object[], Object> {
+        private final Config config;
+        private final Set<String> hooks;
+        private volatile Redirector redirector;
+
+        LazyHandler(Config config, Set<String> hooks) {
+            this.config = config;
+            this.hooks = hooks;
+        }
+
+        @Override
+        public Object apply(String operation, Object[] args) {
+            Redirector current = redirector;
+            if (current == null) {
+                synchronized (this) {
+                    if (redirector == null) {
+                        redirector = new Redirector(config, hooks);
+                    }
+                    current = redirector;
+                }
+            }
+            return current.apply(operation, args);
+        }
     }
 
     /** Hands the handler to the bootstrap copy of the bridge, by reflection (it is another class). */

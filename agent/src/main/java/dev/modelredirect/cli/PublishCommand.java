@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code publish DIR hf://ORG/NAME[@REV]}: lays a local folder out as a Hub repository in the store. */
-final class PublishCommand implements Command {
+final class PublishCommand extends StoreCommand {
     @Override
     public String name() {
         return "publish";
@@ -38,12 +38,7 @@ final class PublishCommand implements Command {
     }
 
     @Override
-    public int run(String[] words, PrintStream out, PrintStream err) throws UsageException {
-        Arguments args = Arguments.parse(name(), words, 1, StoreOptions.valued(), StoreOptions.flags());
-        if (args.flag("help")) {
-            out.println(help());
-            return 0;
-        }
+    int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         if (args.positional().size() != 2) {
             throw new UsageException("'publish' takes a folder and a repository, hf://ORG/NAME[@REV]");
         }

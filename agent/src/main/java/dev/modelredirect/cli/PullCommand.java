@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code pull [SOURCE...]}: downloads sources into the store; with none, every source of the lock file. */
-final class PullCommand implements Command {
+final class PullCommand extends StoreCommand {
     @Override
     public String name() {
         return "pull";
@@ -46,12 +46,7 @@ final class PullCommand implements Command {
     }
 
     @Override
-    public int run(String[] words, PrintStream out, PrintStream err) throws UsageException {
-        Arguments args = Arguments.parse(name(), words, 1, StoreOptions.valued(), StoreOptions.flags());
-        if (args.flag("help")) {
-            out.println(help());
-            return 0;
-        }
+    int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         Config config = StoreOptions.load(args, err);
         List<Map<String, Object>> results = new ArrayList<>();
         int failures = 0;

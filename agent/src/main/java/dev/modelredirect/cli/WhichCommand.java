@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code which SOURCE}: the local path of a source; never opens a connection; exit 1 when it is not in the store. */
-final class WhichCommand implements Command {
+final class WhichCommand extends StoreCommand {
     @Override
     public String name() {
         return "which";
@@ -36,12 +36,7 @@ final class WhichCommand implements Command {
     }
 
     @Override
-    public int run(String[] words, PrintStream out, PrintStream err) throws UsageException {
-        Arguments args = Arguments.parse(name(), words, 1, StoreOptions.valued(), StoreOptions.flags());
-        if (args.flag("help")) {
-            out.println(help());
-            return 0;
-        }
+    int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         if (args.positional().size() != 1) {
             throw new UsageException("'which' takes exactly one SOURCE, got " + args.positional().size());
         }
