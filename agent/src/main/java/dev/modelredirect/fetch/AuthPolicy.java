@@ -30,10 +30,6 @@ public final class AuthPolicy {
         return "Bearer " + token.get().reveal();
     }
 
-    public boolean hasToken() {
-        return token.isPresent();
-    }
-
     private boolean sameOrigin(HttpUrl url) {
         return url.scheme().equals(endpoint.scheme()) && url.host().equalsIgnoreCase(endpoint.host())
                 && url.port() == endpoint.port();

@@ -238,9 +238,4 @@ public final class Http implements Closeable {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
     }
-
-    /** The underlying client, for the downloader in this package. */
-    OkHttpClient client() {
-        return client;
-    }
 }

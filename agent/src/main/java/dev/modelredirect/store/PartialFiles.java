@@ -38,11 +38,6 @@ public final class PartialFiles {
         return directory.resolve(prefix + ".p" + PID + "-" + random + ".incomplete");
     }
 
-    /** Whether {@code name} is a temporary download file of this product or of the Hub's clients. */
-    public static boolean isPartial(String name) {
-        return name.endsWith(".incomplete");
-    }
-
     /**
      * Whether a partial file may be taken over or deleted now: its owner process, named in its file name, is this
      * process or no longer alive on this host; or, without an owner in its name, it has not been touched for

@@ -8,7 +8,6 @@ import dev.modelredirect.hub.RepoType;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import okhttp3.HttpUrl;
 
 /**
@@ -151,9 +150,4 @@ public final class SourceParser {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** Whether a file name looks like an archive the store can unpack. */
-    public static boolean isArchiveName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".zip") || lower.endsWith(".tar") || lower.endsWith(".tar.gz") || lower.endsWith(".tgz");
-    }
 }
