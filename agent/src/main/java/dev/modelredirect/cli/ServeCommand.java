@@ -30,6 +30,8 @@ final class ServeCommand implements Command {
     static final int DEFAULT_PORT = 8080;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closedOnce =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public String name() {
@@ -176,6 +178,9 @@ final class ServeCommand implements Command {
     }
 
     private void stop(HubServer server, ModelStore mirror) {
+        if (!closedOnce.getAndSet(true)) {
+            Log.info("serve: stopping after %d requests", server.requests());
+        }
         server.close();
         if (mirror != null) {
             mirror.close();

@@ -55,6 +55,7 @@ final class HubHandler implements HttpHandler {
     private final PullThrough pull;
     private final int pageSize;
     private final AtomicLong requests = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
     HubHandler(StoreView view, PullThrough pull, int pageSize) {
         this.view = view;
@@ -64,6 +65,11 @@ final class HubHandler implements HttpHandler {
 
     long requests() {
         return requests.get();
+    }
+
+    /** Exchanges being answered now. */
+    int active() {
+        return active.get();
     }
 
     /** What one exchange did, for its log line. */
@@ -76,6 +82,7 @@ final class HubHandler implements HttpHandler {
     public void handle(HttpExchange exchange) {
         long start = System.nanoTime();
         requests.incrementAndGet();
+        active.incrementAndGet();
         Outcome outcome = new Outcome();
         try {
             try {
@@ -94,6 +101,7 @@ final class HubHandler implements HttpHandler {
             }
         } finally {
             exchange.close();
+            active.decrementAndGet();
             Log.info("serve: %s %s %d %d B %d ms", exchange.getRequestMethod(),
                     printable(exchange.getRequestURI().getRawPath()), outcome.status, outcome.bytes,
                     (System.nanoTime() - start) / 1_000_000);

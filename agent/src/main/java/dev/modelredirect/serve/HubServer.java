@@ -79,6 +79,9 @@ public final class HubServer implements Closeable {
         }
     }
 
+    /** How long {@link #close} lets running exchanges finish. */
+    public static final long GRACE_MILLIS = 2000;
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final HubHandler handler;
@@ -137,14 +140,27 @@ public final class HubServer implements Closeable {
         return handler.requests();
     }
 
-    /** Stops accepting, lets running exchanges finish for up to a second, then stops the threads. Idempotent. */
+    /**
+     * Stops: running exchanges get up to {@link #GRACE_MILLIS} to finish, then every connection is closed and the
+     * threads stopped. Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        server.stop(1);
+        long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000L;
+        while (handler.active() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // stop(0): the JDK's stop(n) waits the whole n seconds even when nothing is running
+        server.stop(0);
         executor.shutdownNow();
     }
 }
