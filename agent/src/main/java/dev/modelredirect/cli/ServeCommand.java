@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -26,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * system property or {@code MODEL_REDIRECT_ENDPOINT}) and the store is writable and not offline, it is a pull-through
  * mirror of that endpoint.
  */
-final class ServeCommand implements Command {
+final class ServeCommand extends StoreCommand {
     static final int DEFAULT_PORT = 8080;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -78,13 +79,12 @@ final class ServeCommand implements Command {
     }
 
     @Override
-    public int run(String[] words, PrintStream out, PrintStream err) throws UsageException {
-        Arguments args = Arguments.parse(name(), words, 1, StoreOptions.valued("port", "bind", "threads"),
-                StoreOptions.flags());
-        if (args.flag("help")) {
-            out.println(help());
-            return 0;
-        }
+    Set<String> valuedOptions() {
+        return Set.of("port", "bind", "threads");
+    }
+
+    @Override
+    int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         if (!args.positional().isEmpty()) {
             throw new UsageException("'serve' takes no SOURCE, got '" + args.positional().get(0) + "'");
         }
