@@ -13,7 +13,8 @@ public final class Main {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     Main() {
-        for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand()}) {
+        for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand(),
+                new ServeCommand()}) {
             commands.put(command.name(), command);
         }
     }
