@@ -21,7 +21,9 @@ mkdir -p "$work"
 if [ ! -f "$work/repo/iris-mlp.zip" ]; then
   echo "== training the demo model on the Iris data shipped with the demo"
   rm -rf "$work/build" "$work/repo"
-  java -cp "$APP" dev.modelredirect.demo.TrainIris --out "$work/build" 2>&1 >/dev/null | grep -v "^SLF4J" || true
+  java -cp "$APP" dev.modelredirect.demo.TrainIris --out "$work/build" >/dev/null 2>"$work/train.log" \
+    || { cat "$work/train.log"; exit 1; }
+  grep -v '^SLF4J' "$work/train.log" | sed 's/^/   /'
   mkdir -p "$work/repo"
   cp "$work/build/iris-mlp.zip" "$work/repo/"
   printf '# iris-mlp\n\nA 4-32-32-3 perceptron trained by model-redirect'"'"'s demo on the Iris data (see demo-app).\n' \
