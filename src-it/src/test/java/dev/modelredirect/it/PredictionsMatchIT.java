@@ -3,7 +3,6 @@ package dev.modelredirect.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelredirect.it.apps.PredictTinyMlp;
-import dev.modelredirect.it.apps.SaveTinyMlp;
 import dev.modelredirect.it.apps.TinyMlp;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.TestInfo;
  * the test, served as a zip archive and as a bare {@code .params} file.
  */
 class PredictionsMatchIT {
-    /** The first PyTorch child of the whole run unpacks libtorch (about 450 MB) into the shared engine cache. */
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration TIMEOUT = SavedTinyMlp.TIMEOUT;
     private static final String HUB = "https://huggingface.co/org/mlp/resolve/main/";
 
     private static Path modelDir;
@@ -37,13 +35,8 @@ class PredictionsMatchIT {
 
     @BeforeAll
     static void buildAndSaveTheModel() {
-        Path folder = Scratch.fresh("predictions-match/build");
-        modelDir = folder.resolve(TinyMlp.NAME);
-        ChildJvm.Exit exit = Djl.pytorchApp(folder, SaveTinyMlp.class, modelDir.toString()).run(TIMEOUT);
-        assertThat(exit.code()).as(exit.describe()).isZero();
-        built = predictions(exit);
-        assertThat(built).as("the built model's prediction, 2 rows of 3").hasSize(6);
-        assertThat(modelDir.resolve(TinyMlp.NAME + "-0000.params")).isRegularFile();
+        modelDir = SavedTinyMlp.get().dir();
+        built = SavedTinyMlp.get().predictions();
     }
 
     @BeforeEach
@@ -106,7 +99,7 @@ class PredictionsMatchIT {
     }
 
     private static List<String> predictions(ChildJvm.Exit exit) {
-        return exit.stdout().lines().filter(line -> line.startsWith("prediction\t")).toList();
+        return SavedTinyMlp.predictions(exit.stdout());
     }
 
     private static String modelLine(ChildJvm.Exit exit) {

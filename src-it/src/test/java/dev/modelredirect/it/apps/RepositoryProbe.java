@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * RepositoryProbe --criteria URL,URL,...     Criteria.optModelUrls(list): DJL splits the list itself
  * </pre>
  *
- * First prints {@code main started}. For each model found, one line {@code model TAB given TAB repository class TAB base URI TAB artifact name TAB
+ * First prints {@code main started} and {@code java TAB feature version of the JVM}. For each model found, one line {@code model TAB given TAB repository class TAB base URI TAB artifact name TAB
  * directory TAB files TAB arguments}, after DJL prepared it (downloaded it into its cache if remote). {@code --caches} first prints
  * {@code cacheDir TAB Utils.getCacheDir()} and {@code engineCacheDir TAB Utils.getEngineCacheDir("pytorch")}. Exit
  * code 3 when a URL gives no model. Works with DJL 0.8.0 (without {@code --caches} and {@code --criteria}).
@@ -35,6 +35,7 @@ public final class RepositoryProbe {
 
     public static void main(String[] args) throws Exception {
         System.out.println("main started");
+        System.out.println("java\t" + Runtime.version().feature());
         // Every DJL application loads ai.djl.util.Utils early; so does this one, whatever the version.
         Class.forName("ai.djl.util.Utils");
         List<String> urls = new ArrayList<>(List.of(args));
