@@ -34,6 +34,9 @@ import java.util.function.BiFunction;
  * failed download), as an {@link UncheckedIOException} whose message says what to do.
  */
 public final class Redirector implements BiFunction<String, Object[], Object> {
+    /** A DJL parameter file: {@code <prefix>-<epoch>.params} or {@code <prefix>.params}. */
+    private static final java.util.regex.Pattern PARAMS =
+            java.util.regex.Pattern.compile("(.+?)(?:-(\\d{4}))?\\.params");
     private final Config config;
     private final Set<String> hooks;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -120,6 +123,8 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         String fileName = path.getFileName().toString();
         if (Files.isRegularFile(path) && Unpacker.isArchive(fileName)) {
             path = unpacked(path, fileName);
+        } else if (Files.isRegularFile(path) && PARAMS.matcher(fileName).matches()) {
+            path = paramsFolder(path, fileName);
         } else if (Files.isDirectory(path) && (query == null || !query.contains("model_name="))) {
             String modelName = repoName(source);
             query = query == null ? "model_name=" + modelName : query + "&model_name=" + modelName;
@@ -139,6 +144,54 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
                         + "writable store");
             }
             Unpacker.unpack(archive, target);
+        }
+        return target;
+    }
+
+    /**
+     * A bare DJL parameter file in a folder of its own, {@code <store>/unpacked/<key>/<prefix>/<prefix>-NNNN.params}
+     * (a hard link to the stored file, or a copy where links are impossible): DJL loads parameters by model name from a
+     * folder ({@code <name>-<epoch>.params}), never from a file URL, and would pick another epoch lying next to it.
+     */
+    private Path paramsFolder(Path file, String fileName) throws IOException {
+        java.util.regex.Matcher name = PARAMS.matcher(fileName);
+        if (!name.matches()) {
+            return file;
+        }
+        String prefix = name.group(1);
+        String epoch = name.group(2) == null ? "0000" : name.group(2);
+        Path real = file.toRealPath();
+        String key = HexFormat.of().formatHex(sha256(real.toString() + "|" + Files.size(real)), 0, 8);
+        Path target = store().root().resolve("unpacked").resolve(key).resolve(prefix);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        if (store().isReadOnly()) {
+            throw new StoreException(file + " is a parameter file that has not been given a folder in the read-only "
+                    + "store " + store().root() + "; pre-fill the store by running the application once with a "
+                    + "writable store");
+        }
+        Files.createDirectories(target.getParent());
+        Path work = dev.modelredirect.files.AtomicFiles.temporarySibling(target);
+        Files.createDirectory(work);
+        try {
+            Path linked = work.resolve(prefix + "-" + epoch + ".params");
+            try {
+                Files.createLink(linked, real);
+            } catch (java.nio.file.FileSystemException | UnsupportedOperationException noHardLinks) {
+                Files.copy(real, linked);
+            }
+            Files.move(work, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException otherWon) {
+            // another process made the same folder first: use it
+        } finally {
+            if (Files.exists(work)) {
+                try (java.util.stream.Stream<Path> walk = Files.walk(work)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
         }
         return target;
     }

@@ -128,7 +128,8 @@ public final class SourceParser {
         if (onEndpoint && !onHub) {
             List<String> prefix = endpoint.pathSegments();
             int prefixLength = prefix.size() == 1 && prefix.get(0).isEmpty() ? 0 : prefix.size();
-            if (segments.size() < prefixLength || !segments.subList(0, prefixLength).equals(prefix)) {
+            if (segments.size() < prefixLength
+                    || !segments.subList(0, prefixLength).equals(prefix.subList(0, prefixLength))) {
                 return null;
             }
             base = prefixLength;

@@ -40,6 +40,16 @@ class SourceParserTest {
     }
 
     @Test
+    void resolveUrlsOnAnEndpointWithoutPathAreHubSources() throws Exception {
+        SourceParser atRoot = new SourceParser("http://localhost:9000");
+        Source.Hub onEndpoint = (Source.Hub) atRoot.parse("http://localhost:9000/org/name/resolve/main/model.zip");
+        assertThat(onEndpoint.repo().id()).isEqualTo("org/name");
+        assertThat(onEndpoint.path()).isEqualTo("model.zip");
+        assertThat(atRoot.parse("http://localhost:9001/org/name/resolve/main/model.zip"))
+                .isInstanceOf(Source.Url.class);
+    }
+
+    @Test
     void otherUrlsAreUrlSources() throws Exception {
         assertThat(parser.parse("https://example.com/models/resnet.zip")).isInstanceOf(Source.Url.class);
         assertThat(parser.parse("https://huggingface.co/org/name/blob/main/x")).isInstanceOf(Source.Url.class);

@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A child process running the real shaded jar, {@code java [jvm options] -jar model-redirect.jar ARGS}, as a user
- * would run it: its own JVM, its own environment, stdout and stderr captured to files. (Also other programs the tests
- * need, through {@link #program}.)
+ * would run it: its own JVM, its own environment, stdout and stderr captured to files. Also an application with the
+ * agent, {@code java [jvm options] [-javaagent:model-redirect.jar[=ARGS]] -cp CLASSPATH MAIN ARGS} (through
+ * {@link #app}), and other programs the tests need (through {@link #program}).
  *
  * <p>The child's environment is the test JVM's minus every variable that would change the product's configuration
- * ({@code MODEL_REDIRECT_*}, {@code HF_*}, {@code DJL_*}), plus {@code OPT_OUT_TRACKING=true}, plus
+ * ({@code MODEL_REDIRECT_*}, {@code HF_*}, {@code DJL_*}, {@code ENGINE_CACHE_DIR}, {@code PYTORCH_*},
+ * {@code TOKENIZERS_*}), plus {@code OPT_OUT_TRACKING=true} (a test may remove it), plus
  * {@code HF_HOME} pointing into the child's own folder so that no token of the machine is ever read. Close it (or
  * {@link #kill()} it) so no child outlives its test.
  */
@@ -41,12 +43,40 @@ public final class ChildJvm implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Path directory;
-        private final boolean java;
+        private final Kind kind;
+        private final String mainClass;
+        private final List<Path> classpath = new ArrayList<>();
+        private String agentArgs;
+        private boolean agent;
+        private Path javaHome = Path.of(System.getProperty("java.home"));
 
-        private Builder(Path directory, boolean java, List<String> args) {
+        private Builder(Path directory, Kind kind, String mainClass, List<String> args) {
             this.directory = directory;
-            this.java = java;
+            this.kind = kind;
+            this.mainClass = mainClass;
             this.args.addAll(args);
+        }
+
+        /**
+         * Starts the application with {@code -javaagent:model-redirect.jar=ARGS} ({@code -javaagent:model-redirect.jar}
+         * when {@code args} is null or empty). Applications start without the agent unless this is called.
+         */
+        public Builder agent(String args) {
+            agent = true;
+            agentArgs = args;
+            return this;
+        }
+
+        /** Entries of the application's class path, in order. */
+        public Builder classpath(List<Path> entries) {
+            classpath.addAll(entries);
+            return this;
+        }
+
+        /** The JDK (or JRE) whose {@code bin/java} runs the child; the test JVM's own by default. */
+        public Builder javaHome(Path home) {
+            javaHome = home;
+            return this;
         }
 
         /** A JVM option such as {@code -Xmx64m} or {@code -Dkey=value}. */
@@ -55,6 +85,7 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
+        /** Sets a variable of the child's environment; a null value removes it. */
         public Builder env(String name, String value) {
             env.put(name, value);
             return this;
@@ -83,11 +114,24 @@ public final class ChildJvm implements AutoCloseable {
                 Path stdout = dir.resolve("child-" + id + ".stdout");
                 Path stderr = dir.resolve("child-" + id + ".stderr");
                 List<String> command = new ArrayList<>(prefix);
-                if (java) {
-                    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                if (kind != Kind.PROGRAM) {
+                    command.add(javaHome.resolve("bin").resolve("java").toString());
                     command.addAll(jvmOptions);
+                }
+                if (kind == Kind.CLI) {
                     command.add("-jar");
                     command.add(agentJar().toString());
+                } else if (kind == Kind.APP) {
+                    if (agent) {
+                        command.add("-javaagent:" + agentJar()
+                                + (agentArgs == null || agentArgs.isEmpty() ? "" : "=" + agentArgs));
+                    }
+                    if (!classpath.isEmpty()) {
+                        command.add("-cp");
+                        command.add(String.join(java.io.File.pathSeparator,
+                                classpath.stream().map(Path::toString).toList()));
+                    }
+                    command.add(mainClass);
                 }
                 command.addAll(args);
                 ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
@@ -95,11 +139,18 @@ public final class ChildJvm implements AutoCloseable {
                         .redirectInput(ProcessBuilder.Redirect.PIPE);
                 Map<String, String> childEnv = builder.environment();
                 childEnv.keySet().removeIf(name -> name.startsWith("MODEL_REDIRECT_") || name.startsWith("HF_")
-                        || name.startsWith("DJL_") || name.startsWith("JAVA_TOOL_OPTIONS")
+                        || name.startsWith("DJL_") || name.equals("ENGINE_CACHE_DIR") || name.startsWith("PYTORCH_")
+                        || name.startsWith("TOKENIZERS_") || name.startsWith("JAVA_TOOL_OPTIONS")
                         || name.equals("_JAVA_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
                 childEnv.put("OPT_OUT_TRACKING", "true");
                 childEnv.put("HF_HOME", dir.resolve("hf-home").toString());
-                childEnv.putAll(env);
+                env.forEach((name, value) -> {
+                    if (value == null) {
+                        childEnv.remove(name);
+                    } else {
+                        childEnv.put(name, value);
+                    }
+                });
                 long start = System.nanoTime();
                 Process process = builder.start();
                 process.getOutputStream().close();
@@ -109,6 +160,8 @@ public final class ChildJvm implements AutoCloseable {
             }
         }
     }
+
+    private enum Kind { CLI, APP, PROGRAM }
 
     private final Process process;
     private final String command;
@@ -129,7 +182,16 @@ public final class ChildJvm implements AutoCloseable {
      * its stdout and stderr go too ({@code child-N.stdout}, {@code child-N.stderr}).
      */
     public static Builder cli(Path folder, String... args) {
-        return new Builder(folder, true, List.of(args));
+        return new Builder(folder, Kind.CLI, null, List.of(args));
+    }
+
+    /**
+     * A child that will run an application, {@code java [jvm options] [-javaagent:model-redirect.jar[=ARGS]] -cp
+     * CLASSPATH MAIN ARGS}, in {@code folder}, with the same clean environment as the command line's children; no
+     * agent unless {@link Builder#agent} is called.
+     */
+    public static Builder app(Path folder, String mainClass, String... args) {
+        return new Builder(folder, Kind.APP, mainClass, List.of(args));
     }
 
     /**
@@ -137,7 +199,7 @@ public final class ChildJvm implements AutoCloseable {
      * and output capture as the JVMs.
      */
     public static Builder program(Path folder, String... command) {
-        return new Builder(folder, false, List.of(command));
+        return new Builder(folder, Kind.PROGRAM, null, List.of(command));
     }
 
     /** Runs {@code java -jar model-redirect.jar ARGS} in {@code folder} and waits for it, at most {@code timeout}. */
@@ -160,6 +222,11 @@ public final class ChildJvm implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** The command line the child was started with, for messages. */
+    public String command() {
+        return command;
     }
 
     public boolean isAlive() {

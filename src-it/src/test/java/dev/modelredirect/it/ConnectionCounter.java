@@ -44,8 +44,14 @@ public final class ConnectionCounter implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 accepted.incrementAndGet();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
+                Socket upstream;
+                try {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    client.close(); // nothing behind: the client sees the connection closed, not a hang
+                    continue;
+                }
                 sockets.add(upstream);
                 pump(client.getInputStream(), upstream.getOutputStream(), upstream);
                 pump(upstream.getInputStream(), client.getOutputStream(), client);
