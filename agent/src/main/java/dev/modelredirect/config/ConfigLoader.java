@@ -369,6 +369,10 @@ public final class ConfigLoader {
             }
             hooks.add(hook);
         }
+        if (hooks.isEmpty()) {
+            problems.add("key hooks (" + found.origin() + ") names no known hook; using all");
+            return null;
+        }
         return Collections.unmodifiableSet(hooks);
     }
 

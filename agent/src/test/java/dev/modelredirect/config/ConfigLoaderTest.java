@@ -128,6 +128,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hooksNamingOnlyUnknownHooksFallBackToAll() {
+        Config config = load(Map.of("hooks", "typo"));
+        assertThat(config.hooks()).isNull();
+        assertThat(config.problems()).anySatisfy(l -> assertThat(l).contains("unknown hook 'typo'"))
+                .anySatisfy(l -> assertThat(l).contains("using all"));
+    }
+
+    @Test
     void hooksNoneInstallsNothing() {
         assertThat(load(Map.of("hooks", "none")).hooks()).isEmpty();
         assertThat(load(Map.of("hooks", "all")).hooks()).isNull();
