@@ -79,7 +79,7 @@ public final class Agent {
                 if (in == null) {
                     continue;
                 }
-                transformer.transform(system, target, null, null, in.readAllBytes());
+                transformer.check(system, target, in.readAllBytes());
             } catch (java.io.IOException ex) {
                 Log.debug("cannot read %s for the strict check: %s", target, ex.getMessage());
             }

@@ -20,6 +20,7 @@ final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<String>> hooksByClass;
     private final boolean strict;
     private final java.lang.instrument.Instrumentation instrumentation;
+    private final InstrumentedClassCache cache;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Set<String> installed = ConcurrentHashMap.newKeySet();
 
@@ -28,6 +29,7 @@ final class HookTransformer implements ClassFileTransformer {
         this.hooksByClass = hooksByClass;
         this.strict = strict;
         this.instrumentation = instrumentation;
+        this.cache = InstrumentedClassCache.open(dev.modelredirect.hooks.HookCatalog.ADVICE_RESOURCES);
     }
 
     Set<String> targets() {
@@ -37,6 +39,19 @@ final class HookTransformer implements ClassFileTransformer {
     /** Hooks installed so far, on any class loader. */
     Set<String> installed() {
         return installed;
+    }
+
+    /** True while the strict start-up check runs: it must look at the classes, not at the cache. */
+    private volatile boolean strictCheck;
+
+    /** Checks the hooks against a class's bytes now, reporting misfits (and halting when strict). */
+    void check(ClassLoader loader, String className, byte[] bytes) {
+        strictCheck = true;
+        try {
+            transform(loader, className, null, null, bytes);
+        } finally {
+            strictCheck = false;
+        }
     }
 
     @Override
@@ -53,11 +68,19 @@ final class HookTransformer implements ClassFileTransformer {
             if (loader != null) {
                 BootstrapBridge.ensureVisible(instrumentation, loader);
             }
+            byte[] cached = cache == null || strictCheck ? null : cache.get(className, bytes, hooks);
+            if (cached != null) {
+                installed.addAll(hooks);
+                return cached;
+            }
             dev.modelredirect.hooks.Instrumenter.Result result =
                     dev.modelredirect.hooks.Instrumenter.instrument(loader, className, bytes, hooks);
             installed.addAll(result.installed());
             for (String misfit : result.misfits()) {
                 misfit(misfit);
+            }
+            if (cache != null && result.bytes() != null && result.misfits().isEmpty()) {
+                cache.put(className, bytes, hooks, result.bytes());
             }
             return result.bytes();
         } catch (Throwable ex) {

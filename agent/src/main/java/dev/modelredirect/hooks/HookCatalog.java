@@ -25,6 +25,12 @@ public final class HookCatalog {
     /** Every hook a user can name, in the order they are listed. */
     public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, PATHS);
 
+    /** The advice classes as resources of the agent jar: their bytes key the cache of instrumented classes. */
+    public static final List<String> ADVICE_RESOURCES = List.of(
+            "dev/modelredirect/hooks/RepositoryAdvice.class", "dev/modelredirect/hooks/CacheDirAdvice.class",
+            "dev/modelredirect/hooks/EngineCacheDirAdvice.class", "dev/modelredirect/hooks/TokenizerAdvice.class",
+            "dev/modelredirect/hooks/CallHomeAdvice.class", "dev/modelredirect/hooks/Instrumenter.class");
+
     private static final Map<String, String> TARGETS = new LinkedHashMap<>();
 
     static {

@@ -3,14 +3,18 @@ package dev.modelredirect.hooks;
 import dev.modelredirect.log.Log;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.dynamic.scaffold.TypeInitializer;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.auxiliary.AuxiliaryType;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
@@ -101,13 +105,28 @@ public final class Instrumenter {
         if (visitors.isEmpty()) {
             return new Result(null, installed, misfits);
         }
-        DynamicType.Builder<?> builder = new ByteBuddy().with(TypeValidation.DISABLED).redefine(type, locator);
-        for (AsmVisitorWrapper visitor : visitors) {
-            builder = builder.visit(visitor);
-        }
-        byte[] result = builder.make().getBytes();
+        byte[] result = applyDirectly(type, pool, bytes, new AsmVisitorWrapper.Compound(visitors));
         Log.debug("instrumented %s with %s", name, String.join(", ", installed));
         return new Result(result, installed, misfits);
+    }
+
+    /**
+     * Runs the advice over the class file with Byte Buddy's bundled ASM, without building a dynamic type: inlining
+     * advice needs neither method graphs nor type writers, and skipping them keeps the first hook cheap.
+     */
+    private static byte[] applyDirectly(TypeDescription type, TypePool pool, byte[] bytes, AsmVisitorWrapper wrapper) {
+        int writerFlags = wrapper.mergeWriter(0);
+        int readerFlags = wrapper.mergeReader(0);
+        ClassReader reader = new ClassReader(bytes);
+        ClassWriter writer = new ClassWriter(reader, writerFlags);
+        ClassFileVersion version = ClassFileVersion.ofClassFile(bytes);
+        Implementation.Context context = Implementation.Context.Disabled.Factory.INSTANCE.make(type,
+                new AuxiliaryType.NamingStrategy.SuffixingRandom("modelredirect"), TypeInitializer.None.INSTANCE,
+                version, version, Implementation.Context.FrameGeneration.GENERATE);
+        ClassVisitor visitor = wrapper.wrap(type, writer, context, pool, type.getDeclaredFields(),
+                type.getDeclaredMethods(), writerFlags, readerFlags);
+        reader.accept(visitor, readerFlags);
+        return writer.toByteArray();
     }
 
     /** The hooks of {@code hooks} that would not fit the class in {@code bytes}; for strict checks at start-up. */

@@ -1,7 +1,6 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.hub.RepoId;
-import okhttp3.HttpUrl;
 
 /**
  * A thing the store can resolve to a local path, as the user or application named it ({@link #spelled()}).
@@ -31,6 +30,6 @@ public sealed interface Source permits Source.Hub, Source.Url {
     }
 
     /** Any other http(s) URL. */
-    record Url(String spelled, HttpUrl url) implements Source {
+    record Url(String spelled, WebUrl url) implements Source {
     }
 }

@@ -8,7 +8,6 @@ import dev.modelredirect.hub.RepoType;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import okhttp3.HttpUrl;
 
 /**
  * Reads the source forms of the SPEC: {@code hf://[datasets/|spaces/]ORG/NAME[@REV][/PATH]}, Hub resolve URLs
@@ -22,10 +21,10 @@ public final class SourceParser {
     private static final String USAGE = "expected hf://ORG/NAME[@REV][/PATH], hf://datasets/ORG/NAME[@REV][/PATH], "
             + "a Hub URL https://huggingface.co/ORG/NAME/resolve/REV/PATH, or an http(s) URL";
 
-    private final HttpUrl endpoint;
+    private final WebUrl endpoint;
 
     public SourceParser(String endpoint) {
-        this.endpoint = HttpUrl.parse(endpoint);
+        this.endpoint = WebUrl.parse(endpoint);
     }
 
     /**
@@ -41,11 +40,11 @@ public final class SourceParser {
         if (trimmed.regionMatches(true, 0, "hf://", 0, 5)) {
             return parseHf(text, trimmed.substring(5));
         }
-        HttpUrl url = HttpUrl.parse(trimmed);
+        WebUrl url = WebUrl.parse(trimmed);
         if (url == null) {
             throw new StoreException("cannot read source '" + text + "': " + USAGE);
         }
-        if (url.username().length() > 0 || url.password().length() > 0) {
+        if (url.hasUserInfo()) {
             throw new StoreException("refused source '" + url.host() + "...': credentials in a URL would be stored "
                     + "in the lock file and logs; give a token with the key token instead");
         }
@@ -116,7 +115,7 @@ public final class SourceParser {
     }
 
     /** A resolve URL on the Hub or the endpoint, or null when {@code url} is not one. */
-    private Source.Hub asHubUrl(String spelled, HttpUrl url) throws StoreException {
+    private Source.Hub asHubUrl(String spelled, WebUrl url) throws StoreException {
         boolean onHub = url.host().equalsIgnoreCase(HUB_HOST) || url.host().equalsIgnoreCase("www." + HUB_HOST);
         boolean onEndpoint = endpoint != null && url.host().equalsIgnoreCase(endpoint.host())
                 && url.port() == endpoint.port();

@@ -10,8 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import okhttp3.HttpUrl;
+
 
 /**
  * Where URL sources live in {@code <store>/url}, laid out so a person can browse them by host and path.
@@ -41,13 +40,13 @@ public final class UrlLayout {
     }
 
     /** The local file of a URL. */
-    public Path file(HttpUrl url) throws UnsafePathException {
+    public Path file(WebUrl url) throws UnsafePathException {
         StringBuilder relative = new StringBuilder(hostFolder(url));
-        List<String> segments = url.encodedPathSegments();
+        List<String> segments = url.encodedSegments();
         for (int i = 0; i < segments.size() - 1; i++) {
             relative.append('/').append(segments.get(i));
         }
-        if (url.encodedQuery() != null) {
+        if (url.encodedQuery() != null && !url.encodedQuery().isEmpty()) {
             relative.append("/q-").append(hash(url.encodedQuery()));
         }
         String last = segments.isEmpty() ? "" : segments.get(segments.size() - 1);
@@ -61,13 +60,13 @@ public final class UrlLayout {
     }
 
     /** The named lock of a URL's download. */
-    public Path lock(HttpUrl url) {
+    public Path lock(WebUrl url) {
         return root.resolveSibling(".locks").resolve("url").resolve(hash(url.toString()) + ".lock");
     }
 
-    private static String hostFolder(HttpUrl url) {
-        String host = url.host().toLowerCase(Locale.ROOT).replace(':', '-');
-        return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + "_" + url.port();
+    private static String hostFolder(WebUrl url) {
+        String host = url.host().replace(':', '-').replace("[", "").replace("]", "");
+        return url.hasDefaultPort() ? host : host + "_" + url.port();
     }
 
     private static String hash(String text) {

@@ -65,7 +65,8 @@ final class UrlResolver {
         }
         context.checkCanDownload(source.spelled());
         Http client = httpSupplier.get();
-        Probe probe = probe(client, source.url());
+        HttpUrl asked = HttpUrl.get(source.url().text());
+        Probe probe = probe(client, asked);
         long size = probe.size;
         List<ExpectedDigest> expected = new ArrayList<>();
         if (urlPin != null) {
@@ -92,7 +93,7 @@ final class UrlResolver {
 
                 @Override
                 public HttpUrl refresh() throws IOException {
-                    return probe(client, source.url()).finalUrl;
+                    return probe(client, asked).finalUrl;
                 }
             };
             FileDownloader.Result download = context.downloader().download(new DownloadJob(source.spelled(),
@@ -103,7 +104,7 @@ final class UrlResolver {
             AtomicFiles.move(temp, file);
         }
         String relative = context.root.relativize(file).toString().replace('\\', '/');
-        context.pin(source.spelled(), new Pin.Url(source.url().toString(), probe.finalUrl.toString(), probe.etag,
+        context.pin(source.spelled(), new Pin.Url(source.url().text(), probe.finalUrl.toString(), probe.etag,
                 probe.lastModified, List.of(new PinnedFile(relative, digests.size(), digests.sha256(), null))));
         return new Resolution(source.spelled(), file, context.root, false, transferred, System.nanoTime() - start);
     }
@@ -167,7 +168,7 @@ final class UrlResolver {
 
     private void writeMeta(Path file, Source.Url source, Probe probe, Hashing.Digests digests) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("url", source.url().toString());
+        meta.put("url", source.url().text());
         meta.put("finalUrl", probe.finalUrl.toString());
         meta.put("etag", probe.etag);
         meta.put("lastModified", probe.lastModified);
@@ -179,7 +180,7 @@ final class UrlResolver {
 
     private Pin.Url pinFromMeta(Source.Url source, Path file, Map<String, Object> meta) {
         String relative = context.root.relativize(file).toString().replace('\\', '/');
-        return new Pin.Url(source.url().toString(), JsonValues.string(meta, "finalUrl"),
+        return new Pin.Url(source.url().text(), JsonValues.string(meta, "finalUrl"),
                 JsonValues.string(meta, "etag"), JsonValues.string(meta, "lastModified"),
                 List.of(new PinnedFile(relative, JsonValues.longValue(meta, "size", -1),
                         JsonValues.requiredString(meta, "sha256"), null)));
