@@ -63,8 +63,7 @@ final class BootstrapBridge {
             }
             hash = 31 * hash + java.util.Arrays.hashCode(bytes[i]);
         }
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "model-redirect-" + System.getProperty("user.name",
-                "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
+        Path dir = userTempFolder();
         Path jar = dir.resolve("bridge-" + Integer.toHexString(hash) + ".jar");
         if (Files.isRegularFile(jar)) {
             return jar;
@@ -81,5 +80,17 @@ final class BootstrapBridge {
         Files.move(temp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Log.debug("bridge jar written to %s", jar);
         return jar;
+    }
+
+    /** A folder of this user's in the temporary directory: {@code model-redirect-<user>}. */
+    static java.nio.file.Path userTempFolder() {
+        String user = System.getProperty("user.name", "user");
+        StringBuilder safe = new StringBuilder();
+        for (int i = 0; i < user.length(); i++) {
+            char c = user.charAt(i);
+            boolean plain = c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-');
+            safe.append(plain ? c : '_');
+        }
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "model-redirect-" + safe);
     }
 }

@@ -20,7 +20,8 @@ final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<String>> hooksByClass;
     private final boolean strict;
     private final java.lang.instrument.Instrumentation instrumentation;
-    private final InstrumentedClassCache cache;
+    private volatile InstrumentedClassCache cache;
+    private volatile boolean cacheOpened;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Set<String> installed = ConcurrentHashMap.newKeySet();
 
@@ -29,7 +30,19 @@ final class HookTransformer implements ClassFileTransformer {
         this.hooksByClass = hooksByClass;
         this.strict = strict;
         this.instrumentation = instrumentation;
-        this.cache = InstrumentedClassCache.open(dev.modelredirect.hooks.HookCatalog.ADVICE_RESOURCES);
+    }
+
+    /** The cache of instrumented classes, opened when the first target class appears (not at start-up). */
+    private InstrumentedClassCache cache() {
+        if (!cacheOpened) {
+            synchronized (this) {
+                if (!cacheOpened) {
+                    cache = InstrumentedClassCache.open(dev.modelredirect.hooks.HookCatalog.ADVICE_RESOURCES);
+                    cacheOpened = true;
+                }
+            }
+        }
+        return cache;
     }
 
     Set<String> targets() {
@@ -68,6 +81,7 @@ final class HookTransformer implements ClassFileTransformer {
             if (loader != null) {
                 BootstrapBridge.ensureVisible(instrumentation, loader);
             }
+            InstrumentedClassCache cache = cache();
             byte[] cached = cache == null || strictCheck ? null : cache.get(className, bytes, hooks);
             if (cached != null) {
                 installed.addAll(hooks);

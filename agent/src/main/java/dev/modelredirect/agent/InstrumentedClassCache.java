@@ -48,8 +48,7 @@ final class InstrumentedClassCache {
                 return null;
             }
         }
-        Path folder = Path.of(System.getProperty("java.io.tmpdir"), "model-redirect-"
-                + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"), "classes");
+        Path folder = BootstrapBridge.userTempFolder().resolve("classes");
         return new InstrumentedClassCache(folder, crc.getValue());
     }
 

@@ -52,6 +52,8 @@ public final class FileDownloader {
     }
 
     private static final int BUFFER = 1 << 18;
+    /** Every this many hashed chunks, written data is flushed to disk in the background. */
+    private static final int FLUSH_EVERY_CHUNKS = 4;
     /** Fresh links asked for one file before a refusal counts as final. */
     private static final int MAX_REFRESHES = 3;
 
@@ -268,6 +270,7 @@ public final class FileDownloader {
         private int refreshes;
         private FileChannel channel;
         private Journal journal;
+        private Flusher flusher;
 
         ChunkedTransfer(DownloadJob job, ProgressListener progress) throws IOException {
             this.job = job;
@@ -328,19 +331,27 @@ public final class FileDownloader {
                     worker.start();
                 }
                 byte[] buffer = new byte[1 << 20];
+                flusher = new Flusher(channel);
                 for (int index = 0; index < count; index++) {
                     awaitChunk(index);
                     long start = index * chunk;
                     hashRange(channel, start, start + chunkLength(index), hashing, buffer);
+                    if ((index + 1) % FLUSH_EVERY_CHUNKS == 0) {
+                        flusher.request();
+                    }
                     synchronized (this) {
                         hashedUpTo = index + 1;
                         notifyAll();
                     }
                 }
+                flusher.stop();
                 channel.truncate(size);
                 channel.force(true);
                 return hashing.finish();
             } finally {
+                if (flusher != null) {
+                    flusher.stop();
+                }
                 synchronized (this) {
                     if (failure == null) {
                         failure = new InterruptedIOException("download finished");
@@ -410,9 +421,10 @@ public final class FileDownloader {
 
         private void work() {
             try {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
                 int index;
                 while ((index = claim()) >= 0) {
-                    fetchChunk(index);
+                    fetchChunk(index, buffer);
                     journal.finished(index);
                     synchronized (this) {
                         done.set(index);
@@ -428,12 +440,11 @@ public final class FileDownloader {
             }
         }
 
-        private void fetchChunk(int index) throws IOException {
+        private void fetchChunk(int index, ByteBuffer buffer) throws IOException {
             long start = index * chunk;
             long end = start + chunkLength(index) - 1;
             long position = start;
             int failures = 0;
-            ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
             while (position <= end) {
                 synchronized (this) {
                     if (failure != null) {
@@ -485,6 +496,60 @@ public final class FileDownloader {
                     }
                     failures = position > before ? 1 : failures + 1;
                     backoffOrFail(job, failures, ex);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes hashed data to disk in the background while the download goes on, so the final fsync before publication
+     * has little left to do. Requests arriving while a flush runs are merged into the next one.
+     */
+    private static final class Flusher {
+        private final FileChannel channel;
+        private final Thread thread;
+        private boolean requested;
+        private boolean stopped;
+
+        Flusher(FileChannel channel) {
+            this.channel = channel;
+            this.thread = new Thread(this::run, "model-redirect-flush");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        synchronized void request() {
+            requested = true;
+            notifyAll();
+        }
+
+        void stop() {
+            synchronized (this) {
+                stopped = true;
+                notifyAll();
+            }
+            joinQuietly(thread);
+        }
+
+        private void run() {
+            while (true) {
+                synchronized (this) {
+                    while (!requested && !stopped) {
+                        try {
+                            wait();
+                        } catch (InterruptedException ex) {
+                            return;
+                        }
+                    }
+                    if (stopped) {
+                        return;
+                    }
+                    requested = false;
+                }
+                try {
+                    channel.force(false);
+                } catch (IOException ex) {
+                    return;
                 }
             }
         }
