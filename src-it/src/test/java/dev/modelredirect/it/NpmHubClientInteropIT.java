@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class NpmHubClientInteropIT {
     private static final String CONFIG = "{\"model_type\":\"tiny\",\"hidden_size\":8}\n";
-    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(2);
 
-    private static Path node;
-    private static Path client;
+    private static NpmHubClient client;
 
     private FakeHub hub;
     private Content weights;
@@ -38,21 +33,7 @@ class NpmHubClientInteropIT {
 
     @BeforeAll
     static void installThePinnedNpmClient() throws IOException {
-        node = onPath("node");
-        Path npm = onPath("npm");
-        Assumptions.assumeTrue(node != null && npm != null, "node and npm are needed for the npm interop test "
-                + "and are not on the PATH; install Node.js 20 or later");
-        Path sources = Path.of(System.getProperty("npm.dir"));
-        client = Scratch.root().resolve("npm-client");
-        Files.createDirectories(client);
-        for (String file : List.of("package.json", "package-lock.json", "snapshot.mjs")) {
-            Files.copy(sources.resolve(file), client.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!installedVersionMatches(sources)) {
-            ChildJvm.Exit install = ChildJvm.program(client, npm.toString(), "ci", "--no-audit", "--no-fund")
-                    .run(Duration.ofMinutes(5));
-            assertThat(install.code()).as("npm ci in %s\n%s", client, install.describe()).isZero();
-        }
+        client = NpmHubClient.install("npm-client");
     }
 
     @BeforeEach
@@ -76,7 +57,7 @@ class NpmHubClientInteropIT {
         assertThat(pull.code()).as(pull.describe()).isZero();
         hub.clearRequests();
 
-        Path snapshot = snapshotDownload(store.resolve("hub"));
+        Path snapshot = client.snapshotDownload(work, hub.endpoint(), "org/tiny", store.resolve("hub"));
 
         assertThat(snapshot).isEqualTo(RepoFolder.model(store, "org/tiny").snapshot(commit));
         assertThat(hub.requests()).as("the npm client asked the hub about the repository").isNotEmpty();
@@ -86,7 +67,7 @@ class NpmHubClientInteropIT {
     @Test
     void ourJarReadsACacheTheNpmClientWroteOfflineAsAHit() throws IOException {
         Path store = work.resolve("store");
-        Path snapshot = snapshotDownload(store.resolve("hub"));
+        Path snapshot = client.snapshotDownload(work, hub.endpoint(), "org/tiny", store.resolve("hub"));
         RepoFolder repo = RepoFolder.model(store, "org/tiny");
         assertThat(snapshot).isEqualTo(repo.snapshot(commit));
         assertThat(Files.readString(snapshot.resolve("config.json"))).as("config.json the npm client wrote")
@@ -109,38 +90,6 @@ class NpmHubClientInteropIT {
         assertThat(hub.requests()).as("requests of our jar").isEmpty();
     }
 
-    /** Runs the npm client's {@code snapshotDownload} of org/tiny into {@code cacheDir}; the folder it returns. */
-    private Path snapshotDownload(Path cacheDir) {
-        ChildJvm.Exit exit = ChildJvm.program(work, node.toString(), client.resolve("snapshot.mjs").toString(),
-                "--endpoint", hub.endpoint(), "--repo", "org/tiny", "--cache-dir", cacheDir.toString())
-                .run(NODE_TIMEOUT);
-        assertThat(exit.code()).as("node snapshot.mjs\n%s", exit.describe()).isZero();
-        String path = (String) Json.parseObject(exit.stdout().strip()).get("path");
-        assertThat(path).as("path printed by snapshot.mjs: %s", exit.stdout()).isNotNull();
-        return Path.of(path).toAbsolutePath().normalize();
-    }
 
-    private static boolean installedVersionMatches(Path sources) throws IOException {
-        Path installed = client.resolve("node_modules/@huggingface/hub/package.json");
-        if (!Files.isRegularFile(installed)) {
-            return false;
-        }
-        Object wanted = ((Map<?, ?>) Json.parseObject(Files.readString(sources.resolve("package.json")))
-                .get("dependencies")).get("@huggingface/hub");
-        return Json.parseObject(Files.readString(installed)).get("version").equals(wanted);
-    }
 
-    private static Path onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }

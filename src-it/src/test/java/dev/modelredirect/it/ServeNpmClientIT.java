@@ -2,21 +2,15 @@ package dev.modelredirect.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelredirect.json.Json;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +24,8 @@ class ServeNpmClientIT {
     private static final String CONFIG = "{\"model_type\":\"tiny\",\"hidden_size\":8}\n";
     private static final String VOCAB = "[PAD]\n[UNK]\nhello\n";
     private static final Pattern FIRST_LINE = Pattern.compile("^model-redirect: serving (.+) at (http://127\\.0\\.0\\.1:\\d+)\\n");
-    private static final Duration NODE_TIMEOUT = Duration.ofMinutes(2);
 
-    private static Path node;
-    private static Path client;
+    private static NpmHubClient client;
 
     private FakeHub hub;
     private Content weights;
@@ -42,21 +34,7 @@ class ServeNpmClientIT {
 
     @BeforeAll
     static void installThePinnedNpmClient() throws IOException {
-        node = onPath("node");
-        Path npm = onPath("npm");
-        Assumptions.assumeTrue(node != null && npm != null, "node and npm are needed for the serve test with the "
-                + "npm client and are not on the PATH; install Node.js 20 or later");
-        Path sources = Path.of(System.getProperty("npm.dir"));
-        client = Scratch.root().resolve("npm-client-serve");
-        Files.createDirectories(client);
-        for (String file : List.of("package.json", "package-lock.json", "snapshot.mjs")) {
-            Files.copy(sources.resolve(file), client.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!Files.isRegularFile(client.resolve("node_modules/@huggingface/hub/package.json"))) {
-            ChildJvm.Exit install = ChildJvm.program(client, npm.toString(), "ci", "--no-audit", "--no-fund")
-                    .run(Duration.ofMinutes(5));
-            assertThat(install.code()).as("npm ci in %s\n%s", client, install.describe()).isZero();
-        }
+        client = NpmHubClient.install("npm-client-serve");
     }
 
     @BeforeEach
@@ -84,7 +62,7 @@ class ServeNpmClientIT {
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", store.toString()).start()) {
             String url = awaitUrl(serve, store);
 
-            Path snapshot = snapshotDownload(url, work.resolve("npm-cache"));
+            Path snapshot = client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache"));
             assertThat(snapshot).isEqualTo(work.resolve("npm-cache/models--org--tiny/snapshots/" + commit));
             assertSnapshot(snapshot);
 
@@ -111,12 +89,12 @@ class ServeNpmClientIT {
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", mirror.toString(),
                 "--endpoint", hub.endpoint()).start()) {
             String url = awaitUrl(serve, mirror);
-            assertSnapshot(snapshotDownload(url, work.resolve("npm-cache-1")));
+            assertSnapshot(client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache-1")));
             assertThat(hub.contentGets()).as("content GETs upstream: %s", hub.requests()).isEqualTo(3);
             assertThat(RepoFolder.model(mirror, "org/tiny").blob(weights.sha256())).isRegularFile();
 
             hub.clearRequests();
-            assertSnapshot(snapshotDownload(url, work.resolve("npm-cache-2")));
+            assertSnapshot(client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache-2")));
             assertThat(hub.requests()).as("the second client is served from the mirror's store").isEmpty();
         }
     }
@@ -137,27 +115,5 @@ class ServeNpmClientIT {
         assertThat(RepoFolder.sha256(snapshot.resolve("weights/model.bin"))).isEqualTo(weights.sha256());
     }
 
-    /** The npm client's {@code snapshotDownload} of org/tiny from {@code endpoint} into {@code cacheDir}. */
-    private Path snapshotDownload(String endpoint, Path cacheDir) {
-        ChildJvm.Exit exit = ChildJvm.program(work, node.toString(), client.resolve("snapshot.mjs").toString(),
-                "--endpoint", endpoint, "--repo", "org/tiny", "--cache-dir", cacheDir.toString()).run(NODE_TIMEOUT);
-        assertThat(exit.code()).as("node snapshot.mjs\n%s", exit.describe()).isZero();
-        Map<String, Object> printed = Json.parseObject(exit.stdout().strip());
-        assertThat(printed.get("path")).as("path printed by snapshot.mjs: %s", exit.stdout()).isNotNull();
-        return Path.of((String) printed.get("path")).toAbsolutePath().normalize();
-    }
 
-    private static Path onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }
