@@ -14,7 +14,7 @@ REPO=model-redirect/iris-mlp
 
 if [ ! -f "$JAR" ] || [ ! -f "$APP" ]; then
   echo "== building the agent and the demo application (mvn package)"
-  mvn -B -q package -DskipTests -pl agent,demo-app -am
+  mvn -B -q -Dstyle.color=never package -DskipTests -pl agent,demo-app -am
 fi
 mkdir -p "$work"
 
