@@ -116,63 +116,8 @@ chmod 644 "$REPO/blobs/$SHA"
 ln "$REPO/blobs/$SHA" "$WORK/www/model.bin"   # the same inode: one copy in the page cache for both servers
 say "store $STORE: hf://bench/big/model.bin at commit $COMMIT, sha256 $SHA"
 
-free_port() {
-    if command -v python3 >/dev/null; then
-        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-            2>/dev/null && return
-    fi
-    local p
-    for _ in $(seq 50); do
-        p=$(( 20000 + RANDOM % 40000 ))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-    return 1
-}
-
-start_nginx() {
-    local conf=$WORK/nginx/nginx.conf
-    cat >"$conf" <<NGINX
-daemon off;
-master_process on;
-worker_processes auto;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 64; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    default_type application/octet-stream;
-    client_body_temp_path $WORK/nginx/client_body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/www;
-    }
-}
-NGINX
-    "$NGINX" -c "$conf" -p "$WORK/nginx/" -e "$WORK/nginx/logs/error.log" </dev/null \
-        >>"$WORK/nginx/logs/stdout.log" 2>&1 &
-    NGINX_PID=$!
-    for _ in $(seq 50); do
-        if curl -s -f -o /dev/null -r 0-0 "http://127.0.0.1:$PORT/model.bin"; then return 0; fi
-        kill -0 "$NGINX_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    stop_pid "$NGINX_PID" TERM
-    NGINX_PID=""
-    return 1
-}
-
-started=""
-for _ in 1 2 3; do
-    PORT=$(free_port) || die "no free port on 127.0.0.1"
-    if start_nginx; then started=1; break; fi
-done
-[[ -n $started ]] || die "nginx did not start: $(tail -n 5 "$WORK/nginx/logs/error.log" 2>/dev/null)"
+source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
+nginx_start_on_free_port model.bin || die "nginx did not start: $(tail -n 5 "$WORK/nginx/logs/error.log" 2>/dev/null)"
 NGINX_URL=http://127.0.0.1:$PORT/model.bin
 say "nginx $("$NGINX" -v 2>&1 | sed 's/.*version: //') (pid $NGINX_PID) serves $NGINX_URL"
 
