@@ -1,0 +1,55 @@
+package dev.modelredirect.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ConsoleProgressTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    private String printed() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Feeds a download of {@code total} bytes in steps for a bit over {@code millis}. */
+    private static void download(ConsoleProgress progress, String label, long total, long millis) throws Exception {
+        long start = System.currentTimeMillis();
+        long done = 0;
+        while (System.currentTimeMillis() - start < millis) {
+            done = Math.min(total, done + total / 100);
+            progress.update(label, done, total);
+            Thread.sleep(20);
+        }
+        progress.finished(label, true);
+    }
+
+    @Test
+    void onATerminalALongDownloadDrawsABarInPlaceAndClearsItWhenDone() throws Exception {
+        ConsoleProgress progress = new ConsoleProgress(out, true);
+        download(progress, "hf://org/m@main/model.bin", 100L << 20, 1600);
+        String text = printed();
+        assertThat(text).contains("\r\033[K[").contains("#").contains("MiB/s").contains("model.bin")
+                .doesNotContain("\n");
+        assertThat(text).endsWith("\r\033[K");
+    }
+
+    @Test
+    void withoutATerminalALargeDownloadGetsOneQuietLineAndNoBar() throws Exception {
+        ConsoleProgress progress = new ConsoleProgress(out, false);
+        download(progress, "hf://org/m@main/model.bin", 100L << 20, 1600);
+        assertThat(printed()).isEqualTo("model-redirect: downloading hf://org/m@main/model.bin (100.0 MiB)\n");
+    }
+
+    @Test
+    void aQuickOrSmallDownloadPrintsNothing() throws Exception {
+        ConsoleProgress terminal = new ConsoleProgress(out, true);
+        download(terminal, "quick", 100L << 20, 300);
+        ConsoleProgress quiet = new ConsoleProgress(out, false);
+        download(quiet, "small", 1 << 20, 1600);
+        assertThat(printed()).isEmpty();
+    }
+}
