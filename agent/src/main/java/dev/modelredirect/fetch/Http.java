@@ -41,7 +41,12 @@ public final class Http implements Closeable {
         ALL
     }
 
+    /** Cleartext only: built without the TLS set-up (trust store, socket factory) that plain http never needs. */
     private final OkHttpClient client;
+    /** The TLS client, made from {@link #client} on the first https request. */
+    private volatile OkHttpClient tlsClient;
+    private final javax.net.ssl.SSLSocketFactory sockets;
+    private final javax.net.ssl.X509TrustManager trustManager;
     private final AuthPolicy auth;
     private final RetryPolicy retry;
     private final String userAgent;
@@ -61,11 +66,10 @@ public final class Http implements Closeable {
         this.userAgent = "model-redirect/" + version() + "; java/" + System.getProperty("java.version");
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequestsPerHost(16);
-        OkHttpClient.Builder builder = new OkHttpClient.Builder();
-        if (sockets != null) {
-            builder.sslSocketFactory(sockets, trustManager);
-        }
-        this.client = builder
+        this.sockets = sockets;
+        this.trustManager = trustManager;
+        this.client = new OkHttpClient.Builder()
+                .connectionSpecs(java.util.List.of(okhttp3.ConnectionSpec.CLEARTEXT))
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
@@ -173,7 +177,7 @@ public final class Http implements Closeable {
             String retryAfter = null;
             String failure;
             try {
-                Response response = client.newCall(request).execute();
+                Response response = clientFor(request.url()).newCall(request).execute();
                 if (!RetryPolicy.isRetryableStatus(response.code())) {
                     return response;
                 }
@@ -206,6 +210,27 @@ public final class Http implements Closeable {
             sleep(delay);
             waited += delay.toMillis();
         }
+    }
+
+    private OkHttpClient clientFor(HttpUrl url) {
+        if (!url.isHttps()) {
+            return client;
+        }
+        OkHttpClient tls = tlsClient;
+        if (tls == null) {
+            synchronized (this) {
+                if (tlsClient == null) {
+                    OkHttpClient.Builder builder = client.newBuilder().connectionSpecs(
+                            java.util.List.of(okhttp3.ConnectionSpec.MODERN_TLS, okhttp3.ConnectionSpec.CLEARTEXT));
+                    if (sockets != null) {
+                        builder.sslSocketFactory(sockets, trustManager);
+                    }
+                    tlsClient = builder.build();
+                }
+                tls = tlsClient;
+            }
+        }
+        return tls;
     }
 
     static void sleep(Duration delay) throws InterruptedIOException {
