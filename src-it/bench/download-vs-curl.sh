@@ -62,27 +62,8 @@ if [[ ! -f $JAR ]]; then
     mvn -B -q package -pl agent -DskipTests || die "the build failed"
 fi
 
-NGINX=$(command -v nginx || true)
-[[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
-if [[ -z $NGINX ]]; then
-    [[ $EUID -eq 0 ]] || die "nginx is missing; install it as root: apt-get install -y nginx-light (or nginx)"
-    say "installing nginx from Debian (the system service is not started)"
-    apt-get update -qq
-    PKG=nginx
-    for candidate in nginx-light nginx; do
-        if apt-cache policy "$candidate" 2>/dev/null | grep -q 'Candidate: [0-9]'; then PKG=$candidate; break; fi
-    done
-    # policy-rc.d 101 keeps the package's post-install script from starting the system service
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        POLICY_RC=/usr/sbin/policy-rc.d
-        printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
-        chmod +x "$POLICY_RC"
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$PKG" >/dev/null
-    if [[ -n $POLICY_RC ]]; then rm -f "$POLICY_RC"; POLICY_RC=""; fi
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    [[ -x $NGINX ]] || die "nginx is still missing after installing $PKG"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
+nginx_ensure_installed
 
 # ---------------------------------------------------------------- work directory and test file
 
@@ -106,7 +87,6 @@ say "sha256 $SOURCE_SHA"
 
 # ---------------------------------------------------------------- nginx
 
-source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
 nginx_start_on_free_port file.bin || die "nginx did not start: $(tail -n 5 "$WORK/nginx/logs/error.log" 2>/dev/null)"
 URL=http://127.0.0.1:$PORT/file.bin
 say "nginx $("$NGINX" -v 2>&1 | sed 's/.*version: //') (pid $NGINX_PID) serves $URL"

@@ -1,6 +1,31 @@
 # Shared by the benchmark scripts: a private nginx on a free 127.0.0.1 port, serving $WORK/www, with its own
 # configuration, logs and temporary folders under $WORK/nginx (never the system service).
-# Needs: NGINX (the nginx binary), WORK. Sets: PORT, NGINX_PID. Source it; stop nginx with `kill $NGINX_PID`.
+# Needs: WORK, and `say` and `die` functions. Sets: NGINX, PORT, NGINX_PID, and POLICY_RC while installing (the
+# caller's clean-up removes it if the script is interrupted). Source it; stop nginx with `kill $NGINX_PID`.
+
+# nginx_ensure_installed: finds nginx, or installs it from Debian (as root) without starting the system service.
+nginx_ensure_installed() {
+    NGINX=$(command -v nginx || true)
+    [[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
+    [[ -n $NGINX ]] && return 0
+    [[ $EUID -eq 0 ]] || die "nginx is missing; install it as root: apt-get install -y nginx-light (or nginx)"
+    say "installing nginx from Debian (the system service is not started)"
+    apt-get update -qq
+    local pkg=nginx candidate
+    for candidate in nginx-light nginx; do
+        if apt-cache policy "$candidate" 2>/dev/null | grep -q 'Candidate: [0-9]'; then pkg=$candidate; break; fi
+    done
+    # policy-rc.d 101 keeps the package's post-install script from starting the system service
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        POLICY_RC=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
+        chmod +x "$POLICY_RC"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+    if [[ -n $POLICY_RC ]]; then rm -f "$POLICY_RC"; POLICY_RC=""; fi
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+    [[ -x $NGINX ]] || die "nginx is still missing after installing $pkg"
+}
 
 nginx_free_port() {
     if command -v python3 >/dev/null; then

@@ -65,27 +65,8 @@ if [[ ! -f $JAR ]]; then
     mvn -B -q package -pl agent -am -DskipTests || die "the build failed"
 fi
 
-NGINX=$(command -v nginx || true)
-[[ -z $NGINX && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
-if [[ -z $NGINX ]]; then
-    [[ $EUID -eq 0 ]] || die "nginx is missing; install it as root: apt-get install -y nginx-light (or nginx)"
-    say "installing nginx from Debian (the system service is not started)"
-    apt-get update -qq
-    PKG=nginx
-    for candidate in nginx-light nginx; do
-        if apt-cache policy "$candidate" 2>/dev/null | grep -q 'Candidate: [0-9]'; then PKG=$candidate; break; fi
-    done
-    # policy-rc.d 101 keeps the package's post-install script from starting the system service
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        POLICY_RC=/usr/sbin/policy-rc.d
-        printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
-        chmod +x "$POLICY_RC"
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$PKG" >/dev/null
-    if [[ -n $POLICY_RC ]]; then rm -f "$POLICY_RC"; POLICY_RC=""; fi
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    [[ -x $NGINX ]] || die "nginx is still missing after installing $PKG"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
+nginx_ensure_installed
 
 # ---------------------------------------------------------------- the file, in a store and in nginx's root
 
@@ -116,7 +97,6 @@ chmod 644 "$REPO/blobs/$SHA"
 ln "$REPO/blobs/$SHA" "$WORK/www/model.bin"   # the same inode: one copy in the page cache for both servers
 say "store $STORE: hf://bench/big/model.bin at commit $COMMIT, sha256 $SHA"
 
-source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
 nginx_start_on_free_port model.bin || die "nginx did not start: $(tail -n 5 "$WORK/nginx/logs/error.log" 2>/dev/null)"
 NGINX_URL=http://127.0.0.1:$PORT/model.bin
 say "nginx $("$NGINX" -v 2>&1 | sed 's/.*version: //') (pid $NGINX_PID) serves $NGINX_URL"
