@@ -128,23 +128,4 @@ public final class Instrumenter {
         reader.accept(visitor, readerFlags);
         return writer.toByteArray();
     }
-
-    /** The hooks of {@code hooks} that would not fit the class in {@code bytes}; for strict checks at start-up. */
-    public static List<String> misfits(ClassLoader loader, String internalName, byte[] bytes, List<String> hooks) {
-        String name = internalName.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                        : ClassFileLocator.ForClassLoader.of(loader));
-        TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
-        List<String> misfits = new ArrayList<>();
-        for (String hook : hooks) {
-            for (Target target : targets(hook)) {
-                if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
-                    misfits.add(hook + ": no method " + target.description() + " in " + name);
-                    break;
-                }
-            }
-        }
-        return misfits;
-    }
 }

@@ -110,13 +110,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     }
 
     private String remote(String url) throws IOException {
-        int question = url.indexOf('?');
+        int question = url.regionMatches(true, 0, "hf://", 0, 5) ? -1 : url.indexOf('?');
         String source = question < 0 ? url : url.substring(0, question);
         String query = question < 0 ? null : url.substring(question + 1);
-        if (source.toLowerCase(Locale.ROOT).startsWith("hf://")) {
-            source = url;
-            query = null;
-        }
         Resolution resolution = store().resolve(source);
         Log.info("%s", resolution.describe());
         Path path = resolution.path();

@@ -338,35 +338,21 @@ final class HubResolver {
     /** Downloads pinned files that are missing, at the pinned commit, checked against the pinned hashes. */
     private long fetchPinned(Source.Hub source, String commit, List<PinnedFile> missing) throws IOException {
         AtomicLong bytes = new AtomicLong();
-        List<TreeEntry> entries = new ArrayList<>();
-        for (PinnedFile file : missing) {
-            entries.add(new TreeEntry(file.path(), file.size(), null, file.sha256()));
-        }
-        forEachFile(source, entries, entry -> {
-            PinnedFile pinned = findPinned(missing, entry.path());
-            HubFile meta = head(source, commit, entry.path());
+        forEachFile(source, missing, pinned -> {
+            HubFile meta = head(source, commit, pinned.path());
             if (pinned.size() >= 0 && meta.size() >= 0 && meta.size() != pinned.size()) {
                 throw new StoreException(source.spelled() + ": the Hub now reports " + meta.size() + " bytes for '"
-                        + entry.path() + "' at the pinned commit " + commit + ", but the lock file records "
+                        + pinned.path() + "' at the pinned commit " + commit + ", but the lock file records "
                         + pinned.size() + "; the lock file or the server is wrong. Check the endpoint key, or move "
                         + "the pin with `pull --update " + source.spelled() + "`");
             }
-            FileResult result = fetchBlob(source, commit, entry.path(), meta,
+            FileResult result = fetchBlob(source, commit, pinned.path(), meta,
                     List.of(ExpectedDigest.sha256(pinned.sha256())));
-            link(source.repo(), commit, entry.path(), meta.etag());
+            link(source.repo(), commit, pinned.path(), meta.etag());
             bytes.addAndGet(result.bytes());
             return result.pinned();
         });
         return bytes.get();
-    }
-
-    private static PinnedFile findPinned(List<PinnedFile> files, String path) {
-        for (PinnedFile file : files) {
-            if (file.path().equals(path)) {
-                return file;
-            }
-        }
-        throw new IllegalStateException(path);
     }
 
     private HubFile head(Source.Hub source, String commit, String path) throws IOException {
@@ -508,16 +494,16 @@ final class HubResolver {
 
     // ---------------------------------------------------------------- parallel files
 
-    private interface FileTask {
-        PinnedFile run(TreeEntry entry) throws IOException;
+    private interface FileTask<T> {
+        PinnedFile run(T item) throws IOException;
     }
 
     /** Runs a task per file, a few at once; the first failure cancels the rest and is thrown. */
-    private List<PinnedFile> forEachFile(Source.Hub source, List<TreeEntry> entries, FileTask task)
+    private <T> List<PinnedFile> forEachFile(Source.Hub source, List<T> entries, FileTask<T> task)
             throws IOException {
         if (entries.size() <= 1) {
             List<PinnedFile> results = new ArrayList<>();
-            for (TreeEntry entry : entries) {
+            for (T entry : entries) {
                 results.add(task.run(entry));
             }
             return results;
@@ -529,7 +515,7 @@ final class HubResolver {
         });
         try {
             List<Future<PinnedFile>> futures = new ArrayList<>();
-            for (TreeEntry entry : entries) {
+            for (T entry : entries) {
                 futures.add(pool.submit(() -> task.run(entry)));
             }
             List<PinnedFile> results = new ArrayList<>();
