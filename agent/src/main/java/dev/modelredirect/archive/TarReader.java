@@ -9,21 +9,21 @@ import java.nio.charset.StandardCharsets;
  * Reads tar archives: POSIX ustar, GNU long names ({@code L}, {@code K}) and pax headers ({@code x} for
  * {@code path}, {@code linkpath}, {@code size}). Entry data is read through {@link #data()} until the next entry.
  */
-final class TarReader {
+public final class TarReader {
     /** One header. {@code type}: '0' file, '5' directory, '2' symlink, '1' hard link, others as in tar. */
-    record Entry(String name, char type, long size, String linkName, int mode) {
+    public record Entry(String name, char type, long size, String linkName, int mode) {
     }
 
     private final InputStream in;
     private long remaining;
     private long padding;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** The next entry, or null at the end of the archive. */
-    Entry next() throws IOException {
+    public Entry next() throws IOException {
         skipFully(remaining + padding);
         remaining = 0;
         padding = 0;
@@ -79,7 +79,7 @@ final class TarReader {
     }
 
     /** The data of the current entry. */
-    InputStream data() {
+    public InputStream data() {
         return new InputStream() {
             @Override
             public int read() throws IOException {
