@@ -1,0 +1,212 @@
+package dev.modelredirect.carry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelredirect.archive.TarWriter;
+import dev.modelredirect.store.LockFile;
+import dev.modelredirect.store.ModelStore;
+import dev.modelredirect.store.Resolution;
+import dev.modelredirect.store.StoreException;
+import dev.modelredirect.testing.Content;
+import dev.modelredirect.testing.FakeHub;
+import dev.modelredirect.testing.ReadOnlyMount;
+import dev.modelredirect.testing.TestStores;
+import dev.modelredirect.testing.TreeSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImporterTest {
+    @TempDir
+    Path work;
+
+    FakeHub hub;
+    String commit;
+    Content weights = Content.synthetic(200_000, 9);
+    Path archive;
+    Path storeB;
+
+    @BeforeEach
+    void exportATinyRepositoryFromStoreA() throws IOException {
+        hub = new FakeHub();
+        commit = hub.model("org/tiny").file("config.json", "{}").lfs("weights/model.bin", weights).commit();
+        archive = work.resolve("tiny.tar");
+        try (ModelStore a = TestStores.open(work.resolve("a"), hub.endpoint())) {
+            a.resolve("hf://org/tiny");
+            new Exporter(a).export(List.of("hf://org/tiny"), archive);
+        }
+        storeB = work.resolve("b");
+        Files.createDirectories(storeB);
+        Files.writeString(storeB.resolve("keep.txt"), "the store's own file");
+        hub.clearRequests();
+    }
+
+    @AfterEach
+    void stopTheHub() {
+        hub.close();
+    }
+
+    private static LockFile lockOf(Path store) {
+        return new LockFile(store.resolve("models.lock"), store.resolve(".locks/models.lock.lock"));
+    }
+
+    private Importer.Result importInto(Path store, Path tar) throws IOException {
+        return new Importer(store, lockOf(store)).importArchive(tar);
+    }
+
+    @Test
+    void anImportedArchiveResolvesOfflineWithTheSamePinsAndNoRequest() throws IOException {
+        Importer.Result result = importInto(storeB, archive);
+
+        assertThat(result.sources()).containsExactly("hf://org/tiny");
+        assertThat(result.files()).isEqualTo(2);
+        assertThat(result.bytes()).isEqualTo(2 + weights.size());
+        assertThat(lockOf(storeB).all()).isEqualTo(lockOf(work.resolve("a")).all());
+        try (ModelStore b = TestStores.offline(storeB, hub.endpoint())) {
+            Resolution snapshot = b.resolve("hf://org/tiny");
+            assertThat(snapshot.hit()).isTrue();
+            assertThat(snapshot.path()).isEqualTo(storeB.resolve("hub/models--org--tiny/snapshots/" + commit));
+            assertThat(snapshot.path().resolve("weights/model.bin")).hasBinaryContent(weights.bytes());
+            assertThat(b.which("hf://org/tiny@main/config.json")).isPresent();
+        }
+        assertThat(hub.requests()).isEmpty();
+        assertThat(TreeSnapshot.of(storeB).keySet()).noneMatch(name -> name.contains(".import"));
+    }
+
+    @Test
+    void importingTheSameArchiveAgainChangesNothing() throws IOException {
+        importInto(storeB, archive);
+        Map<String, String> once = TreeSnapshot.of(storeB);
+
+        Importer.Result again = importInto(storeB, archive);
+
+        assertThat(again.sources()).isEmpty();
+        assertThat(again.unchanged()).containsExactly("hf://org/tiny");
+        assertThat(again.alreadyPresent()).isEqualTo(2);
+        assertThat(TreeSnapshot.of(storeB)).isEqualTo(once);
+    }
+
+    @Test
+    void hostileEntriesAreRefusedAndLeaveTheStoreAsItWas() throws IOException {
+        String repo = "hub/models--org--tiny/";
+        Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("../escaped.txt", file("../escaped.txt"));
+        hostile.put("hub/../../escaped.txt", file("hub/../../escaped.txt"));
+        hostile.put("/tmp/absolute.txt", file("/tmp/absolute.txt"));
+        hostile.put(repo + "snapshots/" + commit + "/evil", symlink(repo + "snapshots/" + commit + "/evil",
+                "../../../../../etc/passwd"));
+        hostile.put(repo + "snapshots/" + commit + "/abs", symlink(repo + "snapshots/" + commit + "/abs",
+                "/etc/passwd"));
+        hostile.put(repo + "snapshots/" + commit + "/other", symlink(repo + "snapshots/" + commit + "/other",
+                "../../../models--org--else/blobs/x"));
+        hostile.put(repo + "blobs/hard", special(repo + "blobs/hard", '1', "../../../../etc/passwd"));
+        hostile.put(repo + "blobs/hard2", special(repo + "blobs/hard2", '1', "/etc/passwd"));
+        hostile.put(repo + "blobs/dev", special(repo + "blobs/dev", '3', ""));
+        hostile.put(repo + "blobs/fifo", special(repo + "blobs/fifo", '6', ""));
+        hostile.put("etc/profile", file("etc/profile"));
+        hostile.put(repo + "blobs/" + "0".repeat(64), file(repo + "blobs/" + "0".repeat(64)));
+        Map<String, String> before = TreeSnapshot.of(work);
+        for (Map.Entry<String, byte[]> entry : hostile.entrySet()) {
+            Path tar = work.resolve("hostile.tar");
+            byte[] valid = Files.readAllBytes(archive);
+            byte[] bytes = Arrays.copyOf(valid, valid.length - 1024 + entry.getValue().length + 1024);
+            System.arraycopy(entry.getValue(), 0, bytes, valid.length - 1024, entry.getValue().length);
+            Files.write(tar, bytes);
+
+            assertThatThrownBy(() -> importInto(storeB, tar)).as(entry.getKey())
+                    .isInstanceOf(StoreException.class).hasMessageContaining("refused the archive " + tar)
+                    .hasMessageContaining("entry '" + entry.getKey() + "'").hasMessageContaining("Nothing was imported");
+            Files.delete(tar);
+            assertThat(TreeSnapshot.of(work)).as("everything after refusing %s", entry.getKey()).isEqualTo(before);
+        }
+        assertThat(work.getParent().resolve("escaped.txt")).doesNotExist();
+    }
+
+    @Test
+    void anArchiveWithOneCorruptedFileIsRefusedWhole() throws IOException {
+        byte[] bytes = Files.readAllBytes(archive);
+        byte[] start = Arrays.copyOf(weights.bytes(), 64);
+        int at = indexOf(bytes, start);
+        assertThat(at).isPositive();
+        bytes[at + 5000] ^= 1;
+        Path tar = work.resolve("corrupted.tar");
+        Files.write(tar, bytes);
+        Map<String, String> before = TreeSnapshot.of(storeB);
+
+        assertThatThrownBy(() -> importInto(storeB, tar)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("blobs/" + weights.sha256()).hasMessageContaining("it is corrupted");
+
+        assertThat(TreeSnapshot.of(storeB)).isEqualTo(before);
+    }
+
+    @Test
+    void anArchiveWithoutPinsIsNotAnExport() throws IOException {
+        Path tar = work.resolve("plain.tar");
+        try (TarWriter writer = new TarWriter(Files.newOutputStream(tar))) {
+            writer.file("url/host/file.bin", "x".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> importInto(work.resolve("new-store"), tar)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("models.lock").hasMessageContaining("not an archive written by `export`");
+        assertThat(work.resolve("new-store")).doesNotExist();
+    }
+
+    @Test
+    void aReadOnlyStoreIsNamedAndNothingIsWritten() throws Exception {
+        try (ReadOnlyMount mount = ReadOnlyMount.of(storeB)) {
+            assertThatThrownBy(() -> importInto(mount.path(), archive)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("the store " + mount.path() + " is read-only");
+        }
+        assertThat(TreeSnapshot.of(storeB).keySet()).containsExactly("", "keep.txt");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static byte[] file(String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        tar.file(name, "pwned".getBytes(StandardCharsets.UTF_8));
+        return Arrays.copyOf(out.toByteArray(), out.size());
+    }
+
+    private static byte[] symlink(String name, String target) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new TarWriter(out).symlink(name, target);
+        return out.toByteArray();
+    }
+
+    /** A header of any type (hard link '1', device '3', fifo '6'), made from a link header with its type changed. */
+    private static byte[] special(String name, char type, String link) throws IOException {
+        byte[] header = symlink(name, link);
+        header[156] = (byte) type;
+        Arrays.fill(header, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        byte[] checksum = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(checksum, 0, header, 148, 6);
+        header[154] = 0;
+        return header;
+    }
+}
