@@ -3,6 +3,7 @@ package dev.modelredirect.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelredirect.json.Json;
+import dev.modelredirect.log.Sizes;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.HubCacheFolder;
 import dev.modelredirect.testing.ReadOnlyMount;
@@ -38,8 +39,8 @@ class MigrateCommandTest {
         CliRun run = CliRun.of("migrate", "--from", cache.toString(), "--store", store.toString());
 
         assertThat(run.code).as(run.toString()).isZero();
-        assertThat(run.out).startsWith("imported 2 files (48.8 KiB, 2 hard-linked, 0 copied) from the Hugging Face "
-                + "cache " + cache + " into " + store).contains("pinned hf://org/tiny@main");
+        assertThat(run.out).startsWith("imported 2 files (" + Sizes.human(50_002) + ", 2 hard-linked, 0 copied) "
+                + "from the Hugging Face cache " + cache + " into " + store).contains("pinned hf://org/tiny@main");
         assertThat(CliRun.of("which", "hf://org/tiny@main/model.bin", "--store", store.toString(), "--offline").out
                 .strip()).isEqualTo(store.resolve("hub/models--org--tiny/snapshots/" + COMMIT + "/model.bin")
                         .toString());
