@@ -53,7 +53,14 @@ public final class Exporter {
     private final ModelStore store;
     private final HubLayout layout;
 
+    /**
+     * @param store the store, opened offline: an unpinned source it has is resolved (a hit pins it, as on any hit),
+     *              and no connection may ever be opened for that
+     */
     public Exporter(ModelStore store) {
+        if (!store.isOffline()) {
+            throw new IllegalArgumentException("export reads an offline store only; open it with offline=true");
+        }
         this.store = store;
         this.layout = new HubLayout(store.root().resolve("hub"));
     }
@@ -120,11 +127,12 @@ public final class Exporter {
             Pin pin = lock.get(source);
             if (pin == null) {
                 store.parse(source);
-                if (store.which(source).isEmpty()) {
+                try {
+                    store.resolve(source);
+                } catch (StoreException ex) {
                     throw new StoreException(source + " is not in the store " + store.root() + ", so it cannot be "
-                            + "exported; fetch it first with `java -jar model-redirect.jar pull " + source + "`");
+                            + "exported; fetch it first with `java -jar model-redirect.jar pull " + source + "`", ex);
                 }
-                store.resolve(source);
                 pin = lock.get(source);
                 if (pin == null) {
                     throw new StoreException(source + " is in the store " + store.root() + " but not pinned, and the "

@@ -69,7 +69,10 @@ final class ExportCommand extends StoreCommand {
             throw new UsageException("'export' needs -o FILE.tar, the archive to write");
         }
         Config config = StoreOptions.load(args, err);
-        try (ModelStore store = ModelStore.open(config, ProgressListener.NONE)) {
+        ModelStore.Options options = ModelStore.Options.from(config, ProgressListener.NONE);
+        try (ModelStore store = new ModelStore(new ModelStore.Options(options.root(), options.lockfile(),
+                options.endpoint(), options.token(), true, options.retry(), options.downloads(),
+                options.progress()))) {
             Exporter.Result result = new Exporter(store).export(sources, Path.of(output));
             if (args.flag("json")) {
                 out.print(Json.write(Exporter.toJson(result)));

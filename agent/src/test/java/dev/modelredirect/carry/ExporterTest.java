@@ -40,8 +40,11 @@ class ExporterTest {
     void pullATinyRepository() throws IOException {
         hub = new FakeHub();
         commit = hub.model("org/tiny").file("config.json", "{}").lfs("weights/model.bin", weights).commit();
-        store = TestStores.open(work.resolve("a"), hub.endpoint());
-        store.resolve("hf://org/tiny");
+        try (ModelStore online = TestStores.open(work.resolve("a"), hub.endpoint())) {
+            online.resolve("hf://org/tiny");
+            online.resolve("hf://org/tiny/config.json");
+        }
+        store = TestStores.offline(work.resolve("a"), hub.endpoint());
     }
 
     @AfterEach
@@ -87,7 +90,6 @@ class ExporterTest {
 
     @Test
     void theLockFragmentHoldsOnlyTheExportedSources() throws IOException {
-        store.resolve("hf://org/tiny/config.json");
         Path tar = work.resolve("one.tar");
         new Exporter(store).export(List.of("hf://org/tiny/config.json"), tar);
         try (InputStream in = Files.newInputStream(tar)) {
@@ -108,6 +110,26 @@ class ExporterTest {
                 .isInstanceOf(StoreException.class).hasMessageContaining("hf://org/other is not in the store")
                 .hasMessageContaining("pull hf://org/other");
         assertThat(tar).doesNotExist();
+    }
+
+    @Test
+    void anUnpinnedSourceTheStoreHasIsPinnedOnTheWayWithoutAnyRequest() throws IOException {
+        Files.delete(work.resolve("a/models.lock"));
+        hub.clearRequests();
+        Path tar = work.resolve("x.tar");
+
+        Exporter.Result result = new Exporter(store).export(List.of("hf://org/tiny"), tar);
+
+        assertThat(result.files()).isEqualTo(2);
+        assertThat(store.lockFile().get("hf://org/tiny")).isNotNull();
+        assertThat(hub.requests()).isEmpty();
+    }
+
+    @Test
+    void anOnlineStoreIsNotAccepted() {
+        try (ModelStore online = TestStores.open(work.resolve("a"), hub.endpoint())) {
+            assertThatThrownBy(() -> new Exporter(online)).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
@@ -135,7 +157,9 @@ class ExporterTest {
             });
             server.start(java.net.InetAddress.getLoopbackAddress(), 0);
             String url = server.url("/models/m.onnx").toString();
-            store.resolve(url);
+            try (ModelStore online = TestStores.open(work.resolve("a"), hub.endpoint())) {
+                online.resolve(url);
+            }
             Path tar = work.resolve("u.tar");
             new Exporter(store).export(List.of(url), tar);
             String host = "url/" + server.url("/").host() + "_" + server.getPort() + "/models/";

@@ -43,6 +43,8 @@ class ImporterTest {
         archive = work.resolve("tiny.tar");
         try (ModelStore a = TestStores.open(work.resolve("a"), hub.endpoint())) {
             a.resolve("hf://org/tiny");
+        }
+        try (ModelStore a = TestStores.offline(work.resolve("a"), hub.endpoint())) {
             new Exporter(a).export(List.of("hf://org/tiny"), archive);
         }
         storeB = work.resolve("b");
