@@ -388,7 +388,8 @@ public final class Importer {
 
     private static StoreException refused(Path archive, String entry, String why) {
         return new StoreException("refused the archive " + archive + ": entry '" + printable(entry) + "': " + why
-                + ". Nothing was imported; use an archive written by `java -jar model-redirect.jar export`");
+                + ". Nothing was imported; use an archive written by `java -jar model-redirect.jar export` (export it "
+                + "again if it was damaged on the way)");
     }
 
     private static String printable(String text) {
