@@ -5,6 +5,9 @@ import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
+import dev.modelredirect.json.Json;
+import dev.modelredirect.json.JsonException;
+import dev.modelredirect.json.JsonValues;
 import dev.modelredirect.store.HubLayout;
 import dev.modelredirect.store.LockFile;
 import dev.modelredirect.store.ModelStore;
@@ -30,7 +33,8 @@ import java.util.TreeMap;
  * {@code export SOURCE... -o FILE.tar}: writes the stored files of some sources, with their pins, as a tar that
  * {@link Importer} reads on another machine. The archive is a piece of a store: {@code models.lock} (a lock file
  * holding just these sources' pins) first, then in name order {@code hub/REPO/blobs/ETAG} files,
- * {@code hub/REPO/snapshots/COMMIT/PATH} relative links to them, {@code hub/REPO/refs/REV} and {@code url/...} files
+ * {@code hub/REPO/snapshots/COMMIT/PATH} relative links to them, {@code hub/REPO/refs/REV}, the file list
+ * {@code hub/REPO/trees/COMMIT.json} of a whole snapshot, and {@code url/...} files
  * with their integrity records. Every stored file is hashed while it is written and must match its pin; the archive
  * appears under its name only when complete. The same store and sources give the same bytes.
  */
@@ -163,10 +167,35 @@ public final class Exporter {
             entries.put(folder + "snapshots/" + pin.commit() + "/" + file.path(),
                     new Entry(null, 0, null, HubLayout.linkTarget(file.path(), blob).toString(), null));
         }
+        byte[] tree = treeOf(repo, pin);
+        if (tree != null) {
+            entries.put(folder + "trees/" + pin.commit() + ".json", new Entry(null, 0, null, null, tree));
+        }
         if (!HubLayout.isCommit(pin.revision())) {
             layout.ref(repo, pin.revision());
             entries.put(folder + "refs/" + pin.revision(),
                     new Entry(null, 0, null, null, pin.commit().getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+
+    /**
+     * The store's file list of the pinned commit when it lists exactly the pinned files (a whole snapshot), so that
+     * the other store knows the snapshot is complete under any spelling of the source; else null.
+     */
+    private byte[] treeOf(RepoId repo, Pin.Hub pin) throws IOException {
+        Path tree = layout.tree(repo, pin.commit());
+        if (!Files.isRegularFile(tree)) {
+            return null;
+        }
+        byte[] bytes = Files.readAllBytes(tree);
+        try {
+            Map<String, Object> files = JsonValues.object(Json.parseObject(new String(bytes,
+                    StandardCharsets.UTF_8)), "files");
+            java.util.Set<String> pinned = new java.util.HashSet<>();
+            pin.files().forEach(file -> pinned.add(file.path()));
+            return files != null && files.keySet().equals(pinned) ? bytes : null;
+        } catch (JsonException ex) {
+            return null;
         }
     }
 

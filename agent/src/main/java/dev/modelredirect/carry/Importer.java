@@ -8,6 +8,7 @@ import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.json.JsonException;
+import dev.modelredirect.json.JsonValues;
 import dev.modelredirect.store.HubLayout;
 import dev.modelredirect.store.LockFile;
 import dev.modelredirect.store.Pin;
@@ -39,7 +40,8 @@ import java.util.stream.Stream;
  * be plain relative paths under {@code hub/} or {@code url/} (or the {@code models.lock} fragment), links may only be
  * snapshot links to their repository's blobs (hard links only to earlier entries), no devices or other special
  * entries; every blob must match its name, every pinned file its pin. Then it is published in the order readers
- * need: blobs and URL files, snapshot links, refs, and last the pins, merged into the store's lock file through
+ * need: blobs and URL files, snapshot links, refs and file lists (each only where the store has none), and last the
+ * pins, merged into the store's lock file through
  * {@link LockFile}. A refused archive leaves the store exactly as it was.
  */
 public final class Importer {
@@ -243,6 +245,10 @@ public final class Importer {
                 if (!HubLayout.isCommit(commit)) {
                     throw refused(archive, name, "a ref must hold a 40-hex commit id");
                 }
+            } else if (parts.length == 4 && parts[0].equals("hub") && parts[2].equals("trees")
+                    && parts[3].endsWith(".json") && HubLayout.isCommit(parts[3].substring(0, parts[3].length() - 5))) {
+                repoOf(archive, name, parts[1]);
+                checkTree(archive, staging, name);
             } else if (name.startsWith("url/") && name.endsWith(UrlLayout.META_SUFFIX)
                     && accounted.containsKey(name.substring(0, name.length() - UrlLayout.META_SUFFIX.length()))) {
                 try {
@@ -255,6 +261,19 @@ public final class Importer {
             }
         }
         return pins;
+    }
+
+    /** A file list must be JSON whose {@code files} are plain relative paths. */
+    private static void checkTree(Path archive, Path staging, String name) throws IOException {
+        try {
+            Map<String, Object> files = JsonValues.object(Json.parseObject(Files.readString(staging.resolve(name),
+                    StandardCharsets.UTF_8)), "files");
+            if (files == null || !files.keySet().stream().allMatch(SafePaths::isSafe)) {
+                throw refused(archive, name, "a file list must name plain relative paths under \"files\"");
+            }
+        } catch (JsonException ex) {
+            throw refused(archive, name, "the file list is not valid JSON");
+        }
     }
 
     private void verifyHub(Path archive, String source, Pin.Hub pin, Map<String, Hashing.Digests> staged,
@@ -339,7 +358,7 @@ public final class Importer {
             if (name.equals("models.lock")) {
                 continue;
             }
-            if (name.contains("/refs/")) {
+            if (name.contains("/refs/") || name.contains("/trees/")) {
                 refs.add(name);
                 continue;
             }

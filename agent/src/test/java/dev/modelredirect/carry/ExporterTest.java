@@ -80,7 +80,8 @@ class ExporterTest {
         expected.addAll(blobs);
         expected.addAll(List.of(repo + "refs/main",
                 repo + "snapshots/" + commit + "/config.json -> ../../blobs/" + config,
-                repo + "snapshots/" + commit + "/weights/model.bin -> ../../../blobs/" + weights.sha256()));
+                repo + "snapshots/" + commit + "/weights/model.bin -> ../../../blobs/" + weights.sha256(),
+                repo + "trees/" + commit + ".json"));
         assertThat(listing(first)).containsExactlyElementsOf(expected);
         assertThat(Files.readAllBytes(second)).isEqualTo(Files.readAllBytes(first));
         assertThat(result.files()).isEqualTo(2);
@@ -100,7 +101,8 @@ class ExporterTest {
             assertThat(new ArrayList<Object>(((Map<?, ?>) lock.get("sources")).keySet()))
                     .containsExactly("hf://org/tiny/config.json");
         }
-        assertThat(listing(tar)).noneMatch(name -> name.contains(weights.sha256()));
+        assertThat(listing(tar)).noneMatch(name -> name.contains(weights.sha256()))
+                .as("the file list of the whole snapshot stays home").noneMatch(name -> name.contains("/trees/"));
     }
 
     @Test

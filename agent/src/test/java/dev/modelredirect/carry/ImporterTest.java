@@ -80,6 +80,8 @@ class ImporterTest {
             assertThat(snapshot.path()).isEqualTo(storeB.resolve("hub/models--org--tiny/snapshots/" + commit));
             assertThat(snapshot.path().resolve("weights/model.bin")).hasBinaryContent(weights.bytes());
             assertThat(b.which("hf://org/tiny@main/config.json")).isPresent();
+            assertThat(b.which("hf://org/tiny@main")).as("another spelling of the whole snapshot")
+                    .contains(storeB.resolve("hub/models--org--tiny/snapshots/" + commit));
         }
         assertThat(hub.requests()).isEmpty();
         assertThat(TreeSnapshot.of(storeB).keySet()).noneMatch(name -> name.contains(".import"));
@@ -116,6 +118,8 @@ class ImporterTest {
         hostile.put(repo + "blobs/dev", special(repo + "blobs/dev", '3', ""));
         hostile.put(repo + "blobs/fifo", special(repo + "blobs/fifo", '6', ""));
         hostile.put("etc/profile", file("etc/profile"));
+        String tree = repo + "trees/" + "1".repeat(40) + ".json";
+        hostile.put(tree, file(tree, "{\"files\":{\"../../x\":{\"size\":1}}}"));
         hostile.put(repo + "blobs/" + "0".repeat(64), file(repo + "blobs/" + "0".repeat(64)));
         Map<String, String> before = TreeSnapshot.of(work);
         for (Map.Entry<String, byte[]> entry : hostile.entrySet()) {
@@ -185,9 +189,13 @@ class ImporterTest {
     }
 
     private static byte[] file(String name) throws IOException {
+        return file(name, "pwned");
+    }
+
+    private static byte[] file(String name, String text) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TarWriter tar = new TarWriter(out);
-        tar.file(name, "pwned".getBytes(StandardCharsets.UTF_8));
+        tar.file(name, text.getBytes(StandardCharsets.UTF_8));
         return Arrays.copyOf(out.toByteArray(), out.size());
     }
 

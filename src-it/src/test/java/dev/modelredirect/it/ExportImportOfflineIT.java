@@ -73,12 +73,14 @@ class ExportImportOfflineIT {
                 "--endpoint", hub.endpoint());
         ChildJvm.Exit which = cli(noNetwork, "which", "hf://org/tiny/weights/model.bin", "--store",
                 storeB.toString(), "--endpoint", hub.endpoint());
+        ChildJvm.Exit whichSnapshot = cli(noNetwork, "which", "hf://org/tiny@main", "--store", storeB.toString());
         ChildJvm.Exit pull = cli(noNetwork, "pull", "hf://org/tiny", "--store", storeB.toString(), "--offline",
                 "--endpoint", hub.endpoint(), "--json");
 
         assertThat(imported.stdout()).contains("pinned hf://org/tiny");
         Path snapshot = RepoFolder.model(storeB, "org/tiny").snapshot(commit);
         assertThat(which.stdout().strip()).isEqualTo(snapshot.resolve("weights/model.bin").toString());
+        assertThat(whichSnapshot.stdout().strip()).isEqualTo(snapshot.toString());
         assertThat(RepoFolder.sha256(snapshot.resolve("weights/model.bin"))).isEqualTo(weights.sha256());
         Map<String, Object> result = Json.parseObject(Json.write(((List<?>) Json.parse(pull.stdout())).get(0)));
         assertThat(result).containsEntry("hit", true).containsEntry("path", snapshot.toString());
