@@ -180,9 +180,11 @@ public final class Importer {
         if (target.startsWith("/") || target.contains("\\")) {
             throw refused(archive, name, "it is a symbolic link to the absolute path '" + target + "'");
         }
-        Path resolved = Path.of(name).getParent().resolve(target).normalize();
-        if (resolved.startsWith("..") || !resolved.startsWith("hub")) {
-            throw refused(archive, name, "it is a symbolic link to '" + target + "', which leads outside the store");
+        Path parent = Path.of(name).getParent();
+        Path resolved = (parent == null ? Path.of(target) : parent.resolve(target)).normalize();
+        if (resolved.startsWith("..") || !resolved.startsWith("hub") || resolved.getNameCount() < 2) {
+            throw refused(archive, name, "it is a symbolic link to '" + target + "', which leads outside the "
+                    + "store's hub/ folder");
         }
         String blob = resolved.getFileName().toString();
         if (!snapshot || !resolved.equals(Path.of("hub", parts[1], "blobs", blob))
@@ -219,10 +221,11 @@ public final class Importer {
             throw refused(archive, "models.lock", ex.getMessage());
         }
         Map<String, String> accounted = new HashMap<>();
+        java.util.Set<String> commits = new java.util.HashSet<>();
         accounted.put("models.lock", "pins");
         for (Map.Entry<String, Pin> entry : pins.entrySet()) {
             if (entry.getValue() instanceof Pin.Hub hub) {
-                verifyHub(archive, entry.getKey(), hub, staged, accounted);
+                verifyHub(archive, staging, entry.getKey(), hub, staged, accounted, commits);
             } else {
                 verifyUrl(archive, entry.getKey(), (Pin.Url) entry.getValue(), staged, accounted);
             }
@@ -232,22 +235,7 @@ public final class Importer {
             if (accounted.containsKey(name)) {
                 continue;
             }
-            String[] parts = name.split("/");
-            if (parts.length == 4 && parts[0].equals("hub") && parts[2].equals("blobs")) {
-                repoOf(archive, name, parts[1]);
-                String problem = Digests.blobProblem(parts[3], file.getValue());
-                if (problem != null) {
-                    throw refused(archive, name, problem);
-                }
-            } else if (parts.length >= 4 && parts[0].equals("hub") && parts[2].equals("refs")) {
-                repoOf(archive, name, parts[1]);
-                String commit = Files.readString(staging.resolve(name), StandardCharsets.US_ASCII).trim();
-                if (!HubLayout.isCommit(commit)) {
-                    throw refused(archive, name, "a ref must hold a 40-hex commit id");
-                }
-            } else if (parts.length == 4 && parts[0].equals("hub") && parts[2].equals("trees")
-                    && parts[3].endsWith(".json") && HubLayout.isCommit(parts[3].substring(0, parts[3].length() - 5))) {
-                repoOf(archive, name, parts[1]);
+            if (commits.contains(name)) {
                 checkTree(archive, staging, name);
             } else if (name.startsWith("url/") && name.endsWith(UrlLayout.META_SUFFIX)
                     && accounted.containsKey(name.substring(0, name.length() - UrlLayout.META_SUFFIX.length()))) {
@@ -276,8 +264,8 @@ public final class Importer {
         }
     }
 
-    private void verifyHub(Path archive, String source, Pin.Hub pin, Map<String, Hashing.Digests> staged,
-            Map<String, String> accounted) throws IOException {
+    private void verifyHub(Path archive, Path staging, String source, Pin.Hub pin, Map<String, Hashing.Digests> staged,
+            Map<String, String> accounted, java.util.Set<String> commits) throws IOException {
         String[] parts = pin.repo().split("/", 2);
         RepoId repo;
         try {
@@ -289,6 +277,17 @@ public final class Importer {
             throw refused(archive, "models.lock", "the pin of " + source + " has no 40-hex commit");
         }
         layout.ref(repo, pin.revision());
+        String folder = "hub/" + repo.cacheFolder() + "/";
+        commits.add(folder + "trees/" + pin.commit() + ".json");
+        String ref = folder + "refs/" + pin.revision();
+        if (staged.containsKey(ref)) {
+            String commit = Files.readString(staging.resolve(ref), StandardCharsets.US_ASCII).trim();
+            if (!commit.equals(pin.commit())) {
+                throw refused(archive, ref, "it names the commit " + commit + " but the pin of " + source + " says "
+                        + pin.commit());
+            }
+            accounted.put(ref, source);
+        }
         for (PinnedFile file : pin.files()) {
             layout.snapshotFile(repo, pin.commit(), file.path());
             if (file.blob() == null || ExpectedDigest.fromEtag(file.blob()) == null) {
@@ -334,14 +333,6 @@ public final class Importer {
                         + file.sha256() + " (" + source + ")");
             }
             accounted.put(file.path(), source);
-        }
-    }
-
-    private static RepoId repoOf(Path archive, String name, String folder) throws StoreException {
-        try {
-            return RepoFolders.parse(folder);
-        } catch (IllegalArgumentException ex) {
-            throw refused(archive, name, ex.getMessage());
         }
     }
 

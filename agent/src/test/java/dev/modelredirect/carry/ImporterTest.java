@@ -118,6 +118,9 @@ class ImporterTest {
         hostile.put(repo + "blobs/dev", special(repo + "blobs/dev", '3', ""));
         hostile.put(repo + "blobs/fifo", special(repo + "blobs/fifo", '6', ""));
         hostile.put("etc/profile", file("etc/profile"));
+        hostile.put("hub", symlink("hub", "/"));
+        hostile.put(repo + "refs/v2", file(repo + "refs/v2", "2".repeat(40)));
+        hostile.put(repo + "commit/" + commit, file(repo + "commit/" + commit));
         String tree = repo + "trees/" + "1".repeat(40) + ".json";
         hostile.put(tree, file(tree, "{\"files\":{\"../../x\":{\"size\":1}}}"));
         hostile.put(repo + "blobs/" + "0".repeat(64), file(repo + "blobs/" + "0".repeat(64)));
