@@ -70,7 +70,9 @@ public final class Migration {
                     + "other; name a folder outside the store, or another --store");
         }
         FileLinker linker = new FileLinker(target.dryRun());
-        if (HubCacheMigration.isHubCache(dir) || HubCacheMigration.isHubCache(dir.resolve("hub"))) {
+        boolean huggingfaceHome = Files.isDirectory(dir.resolve("hub")) && dir.getFileName() != null
+                && dir.getFileName().toString().equals("huggingface");
+        if (HubCacheMigration.isHubCache(dir) || HubCacheMigration.isHubCache(dir.resolve("hub")) || huggingfaceHome) {
             Path hub = HubCacheMigration.isHubCache(dir) ? dir : dir.resolve("hub");
             MigrationReport report = new MigrationReport("Hugging Face cache", hub.toString(), root.toString(),
                     target.dryRun());

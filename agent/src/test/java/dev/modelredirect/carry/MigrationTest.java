@@ -81,6 +81,18 @@ class MigrationTest {
     }
 
     @Test
+    void aHuggingfaceFolderWithAnEmptyHubIsAnEmptyCacheNotAModelsFolder() throws IOException {
+        Path home = Files.createDirectories(work.resolve("other/huggingface/hub"));
+        Files.writeString(home.getParent().resolve("token"), "hf_secret");
+
+        MigrationReport report = migrate(home.getParent());
+
+        assertThat(report.importedCount()).isZero();
+        assertThat(report.text()).contains("from the Hugging Face cache " + home);
+        assertThat(store.resolve("local")).doesNotExist();
+    }
+
+    @Test
     void aCorruptedBlobIsSkippedWithItsReasonAndItsRefIsNotPinned() throws IOException {
         byte[] bad = weights.bytes();
         bad[1000] ^= 1;

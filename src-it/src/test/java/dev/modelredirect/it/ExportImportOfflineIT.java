@@ -2,6 +2,8 @@ package dev.modelredirect.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelredirect.it.apps.PredictTinyMlp;
+import dev.modelredirect.it.apps.TinyMlp;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Models carried to a machine without network: the real jar pulls a repository from a Hub into store A and exports
  * it; the archive is imported into store B, in an empty network namespace when one can be made (else with
- * {@code --offline}), and B then answers {@code which} and {@code pull --offline} as hits, the Hub seeing nothing.
+ * {@code --offline}), and B then answers {@code which} and {@code pull --offline} as hits, and a DJL application
+ * with the agent and {@code offline=true} loads the model from B; the Hub sees nothing after the export.
  */
 class ExportImportOfflineIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
@@ -55,6 +58,33 @@ class ExportImportOfflineIT {
         ChildJvm.Exit exit = builder.run(TIMEOUT);
         assertThat(exit.code()).as(exit.describe()).isZero();
         return exit;
+    }
+
+    @Test
+    void aDjlApplicationWithTheAgentOfflineLoadsTheCarriedModelFromTheOtherStore() throws IOException {
+        SavedTinyMlp model = SavedTinyMlp.get();
+        Djl.warmEngineCache(work);
+        hub.model("org/mlp").lfs(TinyMlp.NAME + ".zip", Content.of(Zips.ofFolder(model.dir())));
+        Path storeA = work.resolve("a");
+        Path storeB = work.resolve("b");
+        Path tar = work.resolve("mlp.tar");
+        cli(false, "pull", "hf://org/mlp", "--store", storeA.toString(), "--endpoint", hub.endpoint());
+        cli(false, "export", "-o", tar.toString(), "--store", storeA.toString());
+        cli(Netns.available(work), "import", tar.toString(), "--store", storeB.toString(), "--offline");
+        hub.clearRequests();
+
+        String url = "https://huggingface.co/org/mlp/resolve/main/" + TinyMlp.NAME + ".zip";
+        ChildJvm.Builder app = Djl.pytorchApp(work, PredictTinyMlp.class, url)
+                .agent("store=" + storeB + ",endpoint=" + hub.endpoint() + ",engines=false,offline=true");
+        if (Netns.available(work)) {
+            app.under(Netns.EMPTY);
+        }
+        ChildJvm.Exit exit = app.run(SavedTinyMlp.TIMEOUT);
+
+        assertThat(exit.code()).as(exit.describe()).isZero();
+        assertThat(SavedTinyMlp.predictions(exit.stdout())).isEqualTo(model.predictions());
+        assertThat(exit.stderr()).contains("offline=true").contains("(hit)");
+        assertThat(hub.requests()).as("requests to the Hub after the export").isEmpty();
     }
 
     @Test
