@@ -66,10 +66,10 @@ final class GcCommand extends StoreCommand {
                 out.print(Json.write(json(store, outcome, dryRun)));
                 return 0;
             }
-            Table table = new Table("SIZE", dryRun ? "WOULD REMOVE" : "REMOVED", "WHY").alignRight(0);
+            Table table = new Table("SIZE", "WHAT", dryRun ? "WOULD REMOVE" : "REMOVED").alignRight(0);
             for (StoreCleaner.Removed removed : outcome.removed()) {
-                table.add(Sizes.human(removed.bytes()), store.root().relativize(removed.path()).toString(),
-                        removed.why());
+                table.add(Sizes.human(removed.bytes()), removed.why(),
+                        store.root().relativize(removed.path()).toString());
             }
             if (table.size() > 0) {
                 out.print(table.render());

@@ -114,8 +114,8 @@ public final class StoreCleaner {
         }
         Path urlFile = unpinnedUrlFile(spelled);
         if (urlFile != null) {
-            delete(urlFile, "an unpinned URL file");
-            delete(UrlLayout.meta(urlFile), "its integrity record");
+            delete(urlFile, "unpinned URL file");
+            delete(UrlLayout.meta(urlFile), "integrity record");
             return outcome();
         }
         throw new StoreException(spelled + " is neither pinned in " + inventory.lockFile().path() + " nor in the "
@@ -246,7 +246,7 @@ public final class StoreCleaner {
             }
             Path link = repo.dir().resolve("snapshots").resolve(pin.commit()).resolve(file.path());
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-                delete(link, "a file of the removed source");
+                delete(link, "snapshot file");
                 removedLinks.add(pin.commit() + "/" + file.path());
             }
         }
@@ -259,10 +259,10 @@ public final class StoreCleaner {
         if (snapshotGone) {
             Path snapshot = repo.dir().resolve("snapshots").resolve(pin.commit());
             deleteFolder(snapshot);
-            delete(repo.dir().resolve("trees").resolve(pin.commit() + ".json"), "the file list of the snapshot");
+            delete(repo.dir().resolve("trees").resolve(pin.commit() + ".json"), "file list of the snapshot");
             for (Map.Entry<String, String> ref : repo.refs().entrySet()) {
                 if (ref.getValue().equals(pin.commit())) {
-                    delete(repo.dir().resolve("refs").resolve(ref.getKey()), "a ref to the removed snapshot");
+                    delete(repo.dir().resolve("refs").resolve(ref.getKey()), "ref to the snapshot");
                 }
             }
         }
@@ -285,8 +285,8 @@ public final class StoreCleaner {
         for (PinnedFile file : pin.files()) {
             Path path = inventory.root().resolve(file.path()).normalize();
             if (path.startsWith(inventory.root().resolve("url")) && !stillPinned.contains(path)) {
-                delete(path, "the file of the removed source");
-                delete(UrlLayout.meta(path), "its integrity record");
+                delete(path, "URL file");
+                delete(UrlLayout.meta(path), "integrity record");
             }
         }
     }
@@ -298,7 +298,7 @@ public final class StoreCleaner {
                         .getFileName() + "); nothing is deleted. Try again when it has finished");
             }
         }
-        removed.add(new Removed(repo.dir(), StoreInventory.sizeOf(repo.dir()), "an unpinned repository"));
+        removed.add(new Removed(repo.dir(), StoreInventory.sizeOf(repo.dir()), "unpinned repository"));
         if (!dryRun) {
             deleteTree(repo.dir());
             deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
@@ -322,7 +322,7 @@ public final class StoreCleaner {
                     kept.add(inventory.root().relativize(leftover.path()) + ": its download holds the lock");
                     continue;
                 }
-                removed.add(new Removed(leftover.path(), leftover.bytes(), "a temporary file no process owns"));
+                removed.add(new Removed(leftover.path(), leftover.bytes(), "abandoned temporary file"));
                 if (!dryRun) {
                     deleteTree(leftover.path());
                 }
@@ -395,7 +395,7 @@ public final class StoreCleaner {
                     kept.add(inventory.root().relativize(file) + ": a download holds its lock");
                     continue;
                 }
-                delete(file, "a blob nothing refers to");
+                delete(file, "unreferenced blob");
             }
         }
     }

@@ -50,9 +50,9 @@ class GcCommandTest {
         Path orphan = orphanBlob();
         Path partial = Files.write(blobs.resolve(weights.sha256() + ".p999999999-7.incomplete"), new byte[1024]);
         assertThat(cli.run("gc", "--store", store.toString())).as(cli.err()).isZero();
-        assertThat(cli.out().lines()).anyMatch(l -> l.matches("2\\.0 KiB  hub/models--org--tiny/blobs/f{64} +"
-                + "a blob nothing refers to")).anyMatch(l -> l.matches("1\\.0 KiB  hub/models--org--tiny/blobs/"
-                + weights.sha256() + "\\.p999999999-7\\.incomplete +a temporary file no process owns"));
+        assertThat(cli.out().lines()).anyMatch(l -> l.matches("2\\.0 KiB  unreferenced blob +"
+                + "hub/models--org--tiny/blobs/f{64}")).anyMatch(l -> l.matches("1\\.0 KiB  abandoned temporary file"
+                + " +hub/models--org--tiny/blobs/" + weights.sha256() + "\\.p999999999-7\\.incomplete"));
         assertThat(cli.out()).endsWith("2 entries; 3.0 KiB came back in " + store + "\n");
         assertThat(orphan).doesNotExist();
         assertThat(partial).doesNotExist();
