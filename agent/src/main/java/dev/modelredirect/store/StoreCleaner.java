@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Frees space: {@link #remove} deletes one source (its pin, its snapshot links, and the blobs nothing else uses);
- * {@link #collect} deletes unreferenced blobs and abandoned temporary files. Never deletes a file a running download
+ * Frees space: {@link #remove} deletes one source (its pin, its snapshot links, the blobs nothing else uses, and the
+ * unpacked folders of its archives); {@link #collect} deletes unreferenced blobs, abandoned temporary files and the
+ * unpacked folders of archives that are gone. Never deletes a file a running download
  * holds: a blob whose named lock is held, or a partial file whose owner process is alive, is kept and said so. With
  * {@code dryRun} nothing is deleted and the outcome says what would be. A read-only store is refused before anything
  * is touched.
@@ -105,17 +106,20 @@ public final class StoreCleaner {
             } else {
                 removePinnedUrl((Pin.Url) pin, pins);
             }
+            collectUnpacked();
             return outcome();
         }
         StoreInventory.HubRepo repo = unpinnedRepo(spelled);
         if (repo != null) {
             removeRepoFolder(repo);
+            collectUnpacked();
             return outcome();
         }
         Path urlFile = unpinnedUrlFile(spelled);
         if (urlFile != null) {
             delete(urlFile, "unpinned URL file");
             delete(UrlLayout.meta(urlFile), "integrity record");
+            collectUnpacked();
             return outcome();
         }
         throw new StoreException(spelled + " is neither pinned in " + inventory.lockFile().path() + " nor in the "
@@ -307,7 +311,10 @@ public final class StoreCleaner {
 
     // ---------------------------------------------------------------- gc
 
-    /** Deletes abandoned temporary files and the blobs no snapshot link or pin refers to. */
+    /**
+     * Deletes abandoned temporary files, the blobs no snapshot link or pin refers to, and the unpacked folders of
+     * archives that are gone.
+     */
     public Outcome collect() throws IOException {
         if (inventory.readOnly()) {
             throw readOnly(inventory.root(), "gc");
@@ -332,7 +339,53 @@ public final class StoreCleaner {
         for (StoreInventory.HubRepo repo : inventory.hubRepos()) {
             collectBlobs(repo, pins, Set.of(), FRESH_BLOB_MILLIS);
         }
+        collectUnpacked();
         return outcome();
+    }
+
+    /** Deletes the unpacked folders whose stored file is gone (removed, repaired, or replaced by another size). */
+    private void collectUnpacked() throws IOException {
+        Path unpacked = inventory.root().resolve(UnpackedLayout.FOLDER);
+        if (!Files.isDirectory(unpacked)) {
+            return;
+        }
+        Set<String> keys = new HashSet<>();
+        for (StoreInventory.HubRepo repo : inventory.hubRepos()) {
+            for (String blob : repo.blobs().keySet()) {
+                addKey(keys, repo.dir().resolve("blobs").resolve(blob));
+            }
+            for (StoreInventory.SnapshotFile file : inventory.snapshotFiles(repo)) {
+                if (file.blob() == null) {
+                    addKey(keys, file.file());
+                }
+            }
+        }
+        for (Path file : inventory.urlFiles()) {
+            addKey(keys, file);
+        }
+        try (var folders = Files.list(unpacked)) {
+            for (Path folder : folders.sorted().toList()) {
+                String name = folder.getFileName().toString();
+                if (!keys.contains(name) && !StoreInventory.isTemporary(name)
+                        && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    removed.add(new Removed(folder, StoreInventory.sizeOf(folder), "unpacked, archive gone"));
+                    if (!dryRun) {
+                        deleteTree(folder);
+                    }
+                }
+            }
+        }
+    }
+
+    private void addKey(Set<String> keys, Path file) {
+        if (removed.stream().anyMatch(r -> file.startsWith(r.path()))) {
+            return;
+        }
+        try {
+            keys.add(UnpackedLayout.key(file.toRealPath()));
+        } catch (IOException gone) {
+            // removed meanwhile: nothing to keep for it
+        }
     }
 
     /** The blob lock of a partial blob file ({@code blobs/ETAG.p<pid>-<hex>.incomplete}); a free dummy otherwise. */

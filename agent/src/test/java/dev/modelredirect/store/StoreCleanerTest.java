@@ -90,6 +90,18 @@ class StoreCleanerTest {
     }
 
     @Test
+    void rmAlsoRemovesTheUnpackedFolderOfItsArchiveEvenInADryRunReport() throws Exception {
+        Path unpacked = root.resolve("unpacked/" + UnpackedLayout.key(blob(weights.sha256()).toRealPath()) + "/m");
+        Files.createDirectories(unpacked);
+        Files.writeString(unpacked.resolve("m.params"), "unpacked");
+        assertThat(cleaner(root, true).remove("hf://org/tiny").removed()).extracting(StoreCleaner.Removed::path)
+                .contains(unpacked.getParent());
+        assertThat(unpacked).exists();
+        cleaner(root, false).remove("hf://org/tiny");
+        assertThat(unpacked.getParent()).doesNotExist();
+    }
+
+    @Test
     void rmFindsASourceSpelledWithTheDefaultRevision() throws Exception {
         cleaner(root, false).remove("hf://org/tiny@main");
         assertThat(lockFile()).doesNotContain("\"hf://org/tiny\"");
@@ -142,6 +154,23 @@ class StoreCleanerTest {
                 .anyMatch(k -> k.contains(fresh.getFileName().toString()));
         assertThat(blob(weights.sha256())).exists();
         assertThat(blob(config.gitSha1())).exists();
+    }
+
+    @Test
+    void gcRemovesTheUnpackedFolderOfAnArchiveThatIsGoneAndKeepsTheOthers() throws Exception {
+        Path kept = root.resolve("unpacked/" + UnpackedLayout.key(blob(weights.sha256()).toRealPath()) + "/model");
+        Path orphan = root.resolve("unpacked/0123456789abcdef/model");
+        for (Path folder : new Path[] {kept, orphan}) {
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("model.params"), "unpacked bytes");
+        }
+        StoreCleaner.Outcome outcome = cleaner(root, false).collect();
+        assertThat(orphan.getParent()).doesNotExist();
+        assertThat(kept.resolve("model.params")).exists();
+        assertThat(outcome.removed()).singleElement().satisfies(r -> {
+            assertThat(r.path()).isEqualTo(orphan.getParent());
+            assertThat(r.bytes()).isEqualTo(14);
+        });
     }
 
     @Test
