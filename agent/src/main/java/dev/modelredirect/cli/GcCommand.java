@@ -5,7 +5,8 @@ import dev.modelredirect.fetch.ProgressListener;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.log.Sizes;
 import dev.modelredirect.store.ModelStore;
-import dev.modelredirect.store.StoreCleaner;
+import dev.modelredirect.store.GarbageCollector;
+import dev.modelredirect.store.StoreCleanup;
 import dev.modelredirect.store.StoreInventory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,14 +62,14 @@ final class GcCommand extends StoreCommand {
         boolean dryRun = args.flag("dry-run");
         Config config = StoreOptions.load(args, err);
         try (ModelStore store = ModelStore.open(config, ProgressListener.NONE)) {
-            StoreCleaner.Outcome outcome = new StoreCleaner(StoreInventory.of(store), config.endpoint(), dryRun)
+            StoreCleanup.Outcome outcome = new GarbageCollector(StoreInventory.of(store), dryRun)
                     .collect();
             if (args.flag("json")) {
                 out.print(Json.write(json(store, outcome, dryRun)));
                 return 0;
             }
             Table table = new Table("SIZE", "WHAT", dryRun ? "WOULD REMOVE" : "REMOVED").alignRight(0);
-            for (StoreCleaner.Removed removed : outcome.removed()) {
+            for (StoreCleanup.Removed removed : outcome.removed()) {
                 table.add(Sizes.human(removed.bytes()), removed.why(),
                         store.root().relativize(removed.path()).toString());
             }
@@ -86,15 +87,15 @@ final class GcCommand extends StoreCommand {
         }
     }
 
-    static void printKept(StoreCleaner.Outcome outcome, PrintStream out) {
+    static void printKept(StoreCleanup.Outcome outcome, PrintStream out) {
         for (String kept : outcome.kept()) {
             out.println("kept " + kept);
         }
     }
 
-    static Map<String, Object> json(ModelStore store, StoreCleaner.Outcome outcome, boolean dryRun) {
+    static Map<String, Object> json(ModelStore store, StoreCleanup.Outcome outcome, boolean dryRun) {
         List<Object> removed = new ArrayList<>();
-        for (StoreCleaner.Removed item : outcome.removed()) {
+        for (StoreCleanup.Removed item : outcome.removed()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("path", item.path().toString());
             entry.put("bytes", item.bytes());

@@ -5,7 +5,8 @@ import dev.modelredirect.fetch.ProgressListener;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.log.Sizes;
 import dev.modelredirect.store.ModelStore;
-import dev.modelredirect.store.StoreCleaner;
+import dev.modelredirect.store.StoreCleanup;
+import dev.modelredirect.store.SourceRemover;
 import dev.modelredirect.store.StoreInventory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,7 +63,7 @@ final class RmCommand extends StoreCommand {
             StoreInventory inventory = StoreInventory.of(store);
             for (String source : args.positional()) {
                 try {
-                    StoreCleaner.Outcome outcome = new StoreCleaner(inventory, config.endpoint(), dryRun)
+                    StoreCleanup.Outcome outcome = new SourceRemover(inventory, config.endpoint(), dryRun)
                             .remove(source);
                     Map<String, Object> result = GcCommand.json(store, outcome, dryRun);
                     result.put("source", source);

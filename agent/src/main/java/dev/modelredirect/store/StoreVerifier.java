@@ -273,13 +273,13 @@ public final class StoreVerifier {
      */
     public List<Path> repair(Report report) throws IOException {
         if (inventory.readOnly()) {
-            throw StoreCleaner.readOnly(inventory.root(), "verify --repair");
+            throw StoreCleanup.readOnly(inventory.root(), "verify --repair");
         }
         List<Path> deleted = new ArrayList<>();
         for (Finding finding : report.findings()) {
             for (Path path : finding.remove()) {
                 if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    StoreCleaner.deleteTree(path);
+                    StoreCleanup.deleteTree(path);
                     deleted.add(path);
                 } else if (Files.deleteIfExists(path)) {
                     deleted.add(path);

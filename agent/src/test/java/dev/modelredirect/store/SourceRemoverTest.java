@@ -11,14 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StoreCleanerTest {
+class SourceRemoverTest {
     @TempDir
     Path root;
 
@@ -42,9 +41,9 @@ class StoreCleanerTest {
         hub.close();
     }
 
-    private StoreCleaner cleaner(Path storeRoot, boolean dryRun) {
+    private SourceRemover remover(Path storeRoot, boolean dryRun) {
         try (ModelStore store = TestStores.offline(storeRoot, hub.endpoint())) {
-            return new StoreCleaner(StoreInventory.of(store), hub.endpoint(), dryRun);
+            return new SourceRemover(StoreInventory.of(store), hub.endpoint(), dryRun);
         }
     }
 
@@ -67,7 +66,7 @@ class StoreCleanerTest {
 
     @Test
     void rmRemovesThePinAndTheBlobsNoOtherPinUsesAndSaysHowMuchCameBack() throws Exception {
-        StoreCleaner.Outcome outcome = cleaner(root, false).remove("hf://org/tiny");
+        StoreCleanup.Outcome outcome = remover(root, false).remove("hf://org/tiny");
         assertThat(lockFile()).doesNotContain("\"hf://org/tiny\"").contains("\"hf://org/tiny/config.json\"");
         assertThat(blob(weights.sha256())).doesNotExist();
         assertThat(repoDir().resolve("snapshots/" + repo.commit() + "/weights")).doesNotExist();
@@ -81,8 +80,8 @@ class StoreCleanerTest {
 
     @Test
     void rmOfTheLastSourceOfARepositoryRemovesItsFolderAndItsLastUseStamp() throws Exception {
-        cleaner(root, false).remove("hf://org/tiny");
-        cleaner(root, false).remove("hf://org/tiny/config.json");
+        remover(root, false).remove("hf://org/tiny");
+        remover(root, false).remove("hf://org/tiny/config.json");
         assertThat(repoDir()).doesNotExist();
         assertThat(root.resolve("hub/.locks/models--org--tiny")).doesNotExist();
         assertThat(new LastUse(root).of("hf://org/tiny/config.json")).isEmpty();
@@ -94,23 +93,23 @@ class StoreCleanerTest {
         Path unpacked = root.resolve("unpacked/" + UnpackedLayout.key(blob(weights.sha256()).toRealPath()) + "/m");
         Files.createDirectories(unpacked);
         Files.writeString(unpacked.resolve("m.params"), "unpacked");
-        assertThat(cleaner(root, true).remove("hf://org/tiny").removed()).extracting(StoreCleaner.Removed::path)
+        assertThat(remover(root, true).remove("hf://org/tiny").removed()).extracting(StoreCleanup.Removed::path)
                 .contains(unpacked.getParent());
         assertThat(unpacked).exists();
-        cleaner(root, false).remove("hf://org/tiny");
+        remover(root, false).remove("hf://org/tiny");
         assertThat(unpacked.getParent()).doesNotExist();
     }
 
     @Test
     void rmFindsASourceSpelledWithTheDefaultRevision() throws Exception {
-        cleaner(root, false).remove("hf://org/tiny@main");
+        remover(root, false).remove("hf://org/tiny@main");
         assertThat(lockFile()).doesNotContain("\"hf://org/tiny\"");
     }
 
     @Test
     void rmOfAnUnknownSourceNamesCloseMatchesAndChangesNothing() throws Exception {
         String before = lockFile();
-        assertThatThrownBy(() -> cleaner(root, false).remove("hf://org/tiny/confg.json"))
+        assertThatThrownBy(() -> remover(root, false).remove("hf://org/tiny/confg.json"))
                 .isInstanceOf(StoreException.class).hasMessageContaining("did you mean")
                 .hasMessageContaining("hf://org/tiny/config.json").hasMessageContaining("list");
         assertThat(lockFile()).isEqualTo(before);
@@ -121,7 +120,7 @@ class StoreCleanerTest {
         Path other = root.resolve("hub/models--someone--cached/blobs/abc");
         Files.createDirectories(other.getParent());
         Files.writeString(other, "written by another Hub client");
-        StoreCleaner.Outcome outcome = cleaner(root, false).remove("hf://someone/cached");
+        StoreCleanup.Outcome outcome = remover(root, false).remove("hf://someone/cached");
         assertThat(root.resolve("hub/models--someone--cached")).doesNotExist();
         assertThat(outcome.bytes()).isEqualTo(29);
     }
@@ -129,89 +128,20 @@ class StoreCleanerTest {
     @Test
     void aDryRunSaysWhatWouldGoAndDeletesNothing() throws Exception {
         String before = lockFile();
-        StoreCleaner.Outcome outcome = cleaner(root, true).remove("hf://org/tiny");
-        assertThat(outcome.removed()).extracting(StoreCleaner.Removed::path).contains(blob(weights.sha256()));
+        StoreCleanup.Outcome outcome = remover(root, true).remove("hf://org/tiny");
+        assertThat(outcome.removed()).extracting(StoreCleanup.Removed::path).contains(blob(weights.sha256()));
         assertThat(blob(weights.sha256())).exists();
         assertThat(lockFile()).isEqualTo(before);
     }
 
     @Test
-    void gcRemovesUnreferencedBlobsAndAbandonedPartialFilesButKeepsLiveOnes() throws Exception {
-        Path orphan = aged(Files.writeString(blob("0".repeat(64)), "no snapshot links me"));
-        Path fresh = Files.writeString(blob("1".repeat(64)), "just published");
-        Path abandoned = Files.write(blob(weights.sha256() + ".p999999999-1a.incomplete"), new byte[100]);
-        long parent = ProcessHandle.current().parent().orElseThrow().pid();
-        Path live = Files.write(blob("2".repeat(64) + ".p" + parent + "-2b.incomplete"), new byte[100]);
-        Path temp = aged(Files.writeString(root.resolve(".models.lock.0a1b2c.tmp"), "half"));
-        StoreCleaner.Outcome outcome = cleaner(root, false).collect();
-        assertThat(orphan).doesNotExist();
-        assertThat(abandoned).doesNotExist();
-        assertThat(temp).doesNotExist();
-        assertThat(fresh).exists();
-        assertThat(live).exists();
-        assertThat(outcome.bytes()).isEqualTo(20 + 100 + 4);
-        assertThat(outcome.kept()).anyMatch(k -> k.contains(live.getFileName().toString()))
-                .anyMatch(k -> k.contains(fresh.getFileName().toString()));
-        assertThat(blob(weights.sha256())).exists();
-        assertThat(blob(config.gitSha1())).exists();
-    }
-
-    @Test
-    void gcRemovesTheUnpackedFolderOfAnArchiveThatIsGoneAndKeepsTheOthers() throws Exception {
-        Path kept = root.resolve("unpacked/" + UnpackedLayout.key(blob(weights.sha256()).toRealPath()) + "/model");
-        Path orphan = root.resolve("unpacked/0123456789abcdef/model");
-        for (Path folder : new Path[] {kept, orphan}) {
-            Files.createDirectories(folder);
-            Files.writeString(folder.resolve("model.params"), "unpacked bytes");
-        }
-        StoreCleaner.Outcome outcome = cleaner(root, false).collect();
-        assertThat(orphan.getParent()).doesNotExist();
-        assertThat(kept.resolve("model.params")).exists();
-        assertThat(outcome.removed()).singleElement().satisfies(r -> {
-            assertThat(r.path()).isEqualTo(orphan.getParent());
-            assertThat(r.bytes()).isEqualTo(14);
-        });
-    }
-
-    @Test
-    void gcNeverRemovesABlobWhoseDownloadHoldsItsLock() throws Exception {
-        Path orphan = aged(Files.writeString(blob("3".repeat(64)), "being downloaded again"));
-        Path lock = new HubLayout(root.resolve("hub")).lock(StoreInventory.repoOf("models--org--tiny"),
-                "3".repeat(64));
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            try (NamedLocks.Held h = NamedLocks.acquire(lock, "test")) {
-                held.countDown();
-                done.await();
-            } catch (Exception ex) {
-                throw new IllegalStateException(ex);
-            }
-        });
-        holder.start();
-        held.await();
-        try {
-            StoreCleaner.Outcome outcome = cleaner(root, false).collect();
-            assertThat(orphan).exists();
-            assertThat(outcome.kept()).anyMatch(k -> k.contains("a download holds its lock"));
-        } finally {
-            done.countDown();
-            holder.join();
-        }
-        cleaner(root, false).collect();
-        assertThat(orphan).doesNotExist();
-    }
-
-    @Test
-    void aReadOnlyStoreRefusesRmAndGcNamingTheStoreAndNothingChanges() throws Exception {
+    void aReadOnlyStoreIsRefusedNamingTheStoreAndNothingChanges() throws Exception {
         aged(Files.writeString(blob("0".repeat(64)), "orphan"));
         String before = listing();
         try (ReadOnlyMount mount = ReadOnlyMount.of(root)) {
-            assertThatThrownBy(() -> cleaner(mount.path(), false).remove("hf://org/tiny"))
+            assertThatThrownBy(() -> remover(mount.path(), false).remove("hf://org/tiny"))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("the store " + mount.path() + " is read-only").hasMessageContaining("`rm`");
-            assertThatThrownBy(() -> cleaner(mount.path(), false).collect())
-                    .hasMessageContaining("the store " + mount.path() + " is read-only").hasMessageContaining("`gc`");
         }
         assertThat(listing()).isEqualTo(before);
     }
