@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -40,18 +38,15 @@ public final class LastUse {
             return;
         }
         Path stamp = dir.resolve(fileName(source));
-        FileTime now = FileTime.fromMillis(System.currentTimeMillis());
+        // java.io.File: one utimensat call and no class that a JVM has not loaded already
+        if (stamp.toFile().setLastModified(System.currentTimeMillis())) {
+            return;
+        }
         try {
-            Files.setLastModifiedTime(stamp, now);
-        } catch (NoSuchFileException first) {
-            try {
-                Files.createDirectories(dir);
-                Files.createFile(stamp);
-            } catch (FileAlreadyExistsException raced) {
-                // another process made it a moment ago: its time is now too
-            } catch (IOException ex) {
-                Log.debug("cannot record the last use of %s in %s (%s)", source, stamp, ex.getMessage());
-            }
+            Files.createDirectories(dir);
+            Files.createFile(stamp);
+        } catch (FileAlreadyExistsException raced) {
+            // another process made it a moment ago: its time is now too
         } catch (IOException ex) {
             Log.debug("cannot record the last use of %s in %s (%s)", source, stamp, ex.getMessage());
         }
