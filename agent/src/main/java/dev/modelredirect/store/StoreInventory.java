@@ -5,6 +5,7 @@ import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
 import dev.modelredirect.json.JsonValues;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -149,7 +150,7 @@ public final class StoreInventory {
                 try (var walk = Files.walk(refsDir)) {
                     for (Path ref : walk.filter(Files::isRegularFile).toList()) {
                         String name = refsDir.relativize(ref).toString().replace('\\', '/');
-                        String commit = Files.readString(ref).trim();
+                        String commit = readRef(ref);
                         if (!isTemporary(ref.getFileName().toString()) && ExpectedDigest.isHex(commit, 40)) {
                             refs.put(name, commit);
                         }
@@ -173,6 +174,15 @@ public final class StoreInventory {
             repos.add(new HubRepo(repo, dir, refs, snapshots, blobs));
         }
         return repos;
+    }
+
+    /** The commit a ref file holds; empty when it is unreadable or not text (then it is no ref). */
+    private static String readRef(Path ref) {
+        try {
+            return Files.size(ref) > 256 ? "" : Files.readString(ref, StandardCharsets.US_ASCII).trim();
+        } catch (IOException ex) {
+            return "";
+        }
     }
 
     /** Every file of every snapshot of a repository, links and real files, sorted by commit and path. */

@@ -91,9 +91,10 @@ class StoreInventoryTest {
         cacheOfAnotherClient();
         Files.createDirectories(root.resolve("hub/not-a-repo"));
         Files.createDirectories(root.resolve("hub/models--bad--name--x"));
+        Files.write(root.resolve("hub/datasets--someone--data/refs/garbage"), new byte[] {(byte) 0xff, 0, 1});
         assertThat(inventory().hubRepos()).singleElement().satisfies(r -> {
             assertThat(r.repo()).isEqualTo(new RepoId(RepoType.DATASET, "someone", "data"));
-            assertThat(r.refs()).containsEntry("main", "c".repeat(40));
+            assertThat(r.refs()).containsOnly(java.util.Map.entry("main", "c".repeat(40)));
             assertThat(r.blobs()).containsEntry("d".repeat(40), 4L);
         });
         assertThat(inventory().snapshotFiles(inventory().hubRepos().get(0))).singleElement()
