@@ -146,6 +146,25 @@ class SourceRemoverTest {
         assertThat(listing()).isEqualTo(before);
     }
 
+    @Test
+    void aReadOnlyLockFileIsRefusedBeforeAnythingIsDeleted() throws Exception {
+        Path lockDir = Files.createDirectories(root.resolveSibling(root.getFileName() + "-lock"));
+        Files.copy(root.resolve("models.lock"), lockDir.resolve("models.lock"));
+        try (ReadOnlyMount mount = ReadOnlyMount.of(lockDir)) {
+            LockFile readOnlyLock = new LockFile(mount.path().resolve("models.lock"), root.resolve(".locks/l.lock"));
+            SourceRemover remover = new SourceRemover(new StoreInventory(root, readOnlyLock, false), hub.endpoint(),
+                    false);
+            assertThatThrownBy(() -> remover.remove("hf://org/tiny")).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("the lock file " + mount.path().resolve("models.lock") + " is read-only")
+                    .hasMessageContaining("--lockfile");
+        } finally {
+            try (Stream<Path> all = Files.walk(lockDir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        assertThat(blob(weights.sha256())).exists();
+    }
+
     private String listing() throws Exception {
         try (Stream<Path> all = Files.walk(root)) {
             return String.join("\n", all.filter(p -> !p.getFileName().toString().startsWith("ro-view"))
