@@ -9,16 +9,14 @@ import dev.modelredirect.log.Log;
 import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;
 import dev.modelredirect.store.StoreException;
+import dev.modelredirect.store.UnpackedLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -131,7 +129,7 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     /** An archive unpacked once into {@code <store>/unpacked/<key>/<base name>}, keyed by the archive's real path. */
     private Path unpacked(Path archive, String fileName) throws IOException {
         Path real = archive.toRealPath();
-        String key = HexFormat.of().formatHex(sha256(real.toString() + "|" + Files.size(real)), 0, 8);
+        String key = UnpackedLayout.key(real);
         Path target = store().root().resolve("unpacked").resolve(key).resolve(Unpacker.baseName(fileName));
         if (!Files.isDirectory(target)) {
             if (store().isReadOnly()) {
@@ -157,7 +155,7 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         String prefix = name.group(1);
         String epoch = name.group(2) == null ? "0000" : name.group(2);
         Path real = file.toRealPath();
-        String key = HexFormat.of().formatHex(sha256(real.toString() + "|" + Files.size(real)), 0, 8);
+        String key = UnpackedLayout.key(real);
         Path target = store().root().resolve("unpacked").resolve(key).resolve(prefix);
         if (Files.isDirectory(target)) {
             return target;
@@ -306,14 +304,6 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         }
         if (Log.isDebug()) {
             ex.printStackTrace(Log.output());
-        }
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 }

@@ -53,6 +53,7 @@ public final class ModelStore implements Closeable {
     private final SourceParser parser;
     private final HubResolver hubResolver;
     private final UrlResolver urlResolver;
+    private final LastUse lastUse;
     private Http http;
     private HubClient hubClient;
     private FileDownloader downloader;
@@ -77,6 +78,7 @@ public final class ModelStore implements Closeable {
         this.parser = new SourceParser(options.endpoint());
         this.hubResolver = new HubResolver(context);
         this.urlResolver = new UrlResolver(context);
+        this.lastUse = new LastUse(root);
     }
 
     /** Opens the store a configuration names. */
@@ -118,10 +120,12 @@ public final class ModelStore implements Closeable {
 
     /** {@link #resolve(String)} for a parsed source. */
     public Resolution resolve(Source source) throws IOException {
-        if (source instanceof Source.Hub hub) {
-            return hubResolver.resolve(hub);
+        Resolution resolution = source instanceof Source.Hub hub ? hubResolver.resolve(hub)
+                : urlResolver.resolve((Source.Url) source, this::http);
+        if (!context.readOnly()) {
+            lastUse.record(source.spelled());
         }
-        return urlResolver.resolve((Source.Url) source, this::http);
+        return resolution;
     }
 
     /** The local path of a source if the store has it; never connects, never writes. */

@@ -92,6 +92,50 @@ public final class NamedLocks {
         };
     }
 
+    /**
+     * Takes the lock named by {@code lockFile} only if no thread or process holds it now; null when one does. Never
+     * creates the lock file: a name nobody ever locked is free.
+     */
+    public static Held tryAcquire(Path lockFile) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        ReentrantLock local = IN_PROCESS.computeIfAbsent(key, k -> new ReentrantLock());
+        if (!local.tryLock()) {
+            return null;
+        }
+        if (fileLocksDisabled || !Files.exists(key)) {
+            return local::unlock;
+        }
+        FileChannel channel = null;
+        FileLock fileLock;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.WRITE);
+            fileLock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException held) {
+            fileLock = null;
+        } catch (IOException | UnsupportedOperationException ex) {
+            Log.debug("cannot test the lock %s (%s); taking it as free", lockFile, ex.getMessage());
+            closeQuietly(channel);
+            return local::unlock;
+        }
+        if (fileLock == null) {
+            closeQuietly(channel);
+            local.unlock();
+            return null;
+        }
+        FileChannel heldChannel = channel;
+        FileLock heldLock = fileLock;
+        return () -> {
+            try {
+                heldLock.release();
+            } catch (IOException ignored) {
+                // closing the channel releases it anyway
+            } finally {
+                closeQuietly(heldChannel);
+                local.unlock();
+            }
+        };
+    }
+
     private static FileChannel openLockFile(Path lockFile) {
         try {
             Files.createDirectories(lockFile.getParent());

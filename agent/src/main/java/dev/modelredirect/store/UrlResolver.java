@@ -40,28 +40,18 @@ final class UrlResolver {
     /** The local file when the store answers this source now, else null; never connects or writes. */
     Path lookup(Source.Url source) throws IOException {
         Path file = layout.file(source.url());
-        Pin pin = context.lockFile.get(source.spelled());
-        if (pin instanceof Pin.Url urlPin && !urlPin.files().isEmpty()) {
-            return sizeMatches(file, urlPin.files().get(0).size()) ? file : null;
-        }
-        Map<String, Object> meta = readMeta(file);
-        return meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2)) ? file : null;
+        return isStored(file, pinOf(source)) ? file : null;
     }
 
     Resolution resolve(Source.Url source, HttpSupplier httpSupplier) throws IOException {
         long start = System.nanoTime();
         Path file = layout.file(source.url());
-        Pin pin = context.lockFile.get(source.spelled());
-        Pin.Url urlPin = pin instanceof Pin.Url p && !p.files().isEmpty() ? p : null;
-        if (urlPin != null && sizeMatches(file, urlPin.files().get(0).size())) {
-            return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
-        }
-        if (urlPin == null) {
-            Map<String, Object> meta = readMeta(file);
-            if (meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2))) {
-                context.pin(source.spelled(), pinFromMeta(source, file, meta));
-                return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
+        Pin.Url urlPin = pinOf(source);
+        if (isStored(file, urlPin)) {
+            if (urlPin == null) {
+                context.pin(source.spelled(), pinFromMeta(source, file, readMeta(file)));
             }
+            return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
         }
         context.checkCanDownload(source.spelled());
         Http client = httpSupplier.get();
@@ -107,6 +97,23 @@ final class UrlResolver {
         context.pin(source.spelled(), new Pin.Url(source.url().text(), probe.finalUrl.toString(), probe.etag,
                 probe.lastModified, List.of(new PinnedFile(relative, digests.size(), digests.sha256(), null))));
         return new Resolution(source.spelled(), file, context.root, false, transferred, System.nanoTime() - start);
+    }
+
+    /** The pin of a URL source, or null when the lock file has none (with a file). */
+    private Pin.Url pinOf(Source.Url source) throws StoreException {
+        return context.lockFile.get(source.spelled()) instanceof Pin.Url p && !p.files().isEmpty() ? p : null;
+    }
+
+    /**
+     * Whether the store holds the file of a URL source: of the pinned size when pinned, else with an integrity record
+     * of its size (a file another run downloaded and pinned elsewhere, or before the lock file was reset).
+     */
+    private static boolean isStored(Path file, Pin.Url pin) {
+        if (pin != null) {
+            return sizeMatches(file, pin.files().get(0).size());
+        }
+        Map<String, Object> meta = readMeta(file);
+        return meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2));
     }
 
     /** Supplies the shared HTTP client on first need. */

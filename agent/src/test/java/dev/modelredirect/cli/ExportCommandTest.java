@@ -25,7 +25,7 @@ class ExportCommandTest {
         hub = new FakeHub();
         hub.model("org/tiny").file("config.json", "{}").lfs("model.bin", Content.synthetic(3000, 2));
         store = work.resolve("store");
-        CliRun pull = CliRun.of("pull", "hf://org/tiny", "--store", store.toString(), "--endpoint", hub.endpoint());
+        CliOutcome pull = CliOutcome.of("pull", "hf://org/tiny", "--store", store.toString(), "--endpoint", hub.endpoint());
         assertThat(pull.code).as(pull.toString()).isZero();
     }
 
@@ -37,7 +37,7 @@ class ExportCommandTest {
     @Test
     void exportWritesTheArchiveAndSaysWhatIsInIt() {
         Path tar = work.resolve("tiny.tar");
-        CliRun run = CliRun.of("export", "hf://org/tiny", "-o", tar.toString(), "--store", store.toString());
+        CliOutcome run = CliOutcome.of("export", "hf://org/tiny", "-o", tar.toString(), "--store", store.toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out).isEqualTo("exported 1 source (2 files, " + dev.modelredirect.log.Sizes.human(3002) + ") to " + tar + "\n  hf://org/tiny\n");
@@ -47,7 +47,7 @@ class ExportCommandTest {
     @Test
     void withoutSourcesEveryPinnedSourceIsExportedAndJsonSaysSo() {
         Path tar = work.resolve("all.tar");
-        CliRun run = CliRun.of("export", "--output", tar.toString(), "--store", store.toString(), "--json");
+        CliOutcome run = CliOutcome.of("export", "--output", tar.toString(), "--store", store.toString(), "--json");
 
         assertThat(run.code).as(run.toString()).isZero();
         Map<String, Object> json = Json.parseObject(run.out);
@@ -57,7 +57,7 @@ class ExportCommandTest {
 
     @Test
     void aSourceNotInTheStoreExitsOneNamingPull() {
-        CliRun run = CliRun.of("export", "hf://org/absent", "-o", work.resolve("x.tar").toString(), "--store",
+        CliOutcome run = CliOutcome.of("export", "hf://org/absent", "-o", work.resolve("x.tar").toString(), "--store",
                 store.toString());
 
         assertThat(run.code).isEqualTo(1);
@@ -69,9 +69,9 @@ class ExportCommandTest {
 
     @Test
     void withoutOutputItIsAUsageError() {
-        CliRun run = CliRun.of("export", "hf://org/tiny", "--store", store.toString());
+        CliOutcome run = CliOutcome.of("export", "hf://org/tiny", "--store", store.toString());
         assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("needs -o FILE.tar");
-        assertThat(CliRun.of("export", "--help").out).contains("-o, --output FILE");
+        assertThat(CliOutcome.of("export", "--help").out).contains("-o, --output FILE");
     }
 }

@@ -32,10 +32,10 @@ class ImportCommandTest {
         hub = new FakeHub();
         hub.model("org/tiny").file("config.json", "{}").lfs("model.bin", Content.synthetic(3000, 2));
         Path storeA = work.resolve("a");
-        assertThat(CliRun.of("pull", "hf://org/tiny", "--store", storeA.toString(), "--endpoint", hub.endpoint())
+        assertThat(CliOutcome.of("pull", "hf://org/tiny", "--store", storeA.toString(), "--endpoint", hub.endpoint())
                 .code).isZero();
         tar = work.resolve("tiny.tar");
-        assertThat(CliRun.of("export", "hf://org/tiny", "-o", tar.toString(), "--store", storeA.toString()).code)
+        assertThat(CliOutcome.of("export", "hf://org/tiny", "-o", tar.toString(), "--store", storeA.toString()).code)
                 .isZero();
         storeB = work.resolve("b");
     }
@@ -47,18 +47,18 @@ class ImportCommandTest {
 
     @Test
     void importPrintsWhatItAddedAndWhichIsThenAHitOffline() {
-        CliRun run = CliRun.of("import", tar.toString(), "--store", storeB.toString(), "--offline");
+        CliOutcome run = CliOutcome.of("import", tar.toString(), "--store", storeB.toString(), "--offline");
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out).isEqualTo("imported 2 files (" + dev.modelredirect.log.Sizes.human(3002) + ") from " + tar + " into " + storeB
                 + "; 0 already present\npinned hf://org/tiny\n");
-        CliRun which = CliRun.of("which", "hf://org/tiny/model.bin", "--store", storeB.toString(), "--offline");
+        CliOutcome which = CliOutcome.of("which", "hf://org/tiny/model.bin", "--store", storeB.toString(), "--offline");
         assertThat(which.code).as(which.toString()).isZero();
     }
 
     @Test
     void importJsonSaysWhatWasPinned() {
-        CliRun run = CliRun.of("import", tar.toString(), "--store", storeB.toString(), "--json");
+        CliOutcome run = CliOutcome.of("import", tar.toString(), "--store", storeB.toString(), "--json");
 
         assertThat(run.code).as(run.toString()).isZero();
         Map<String, Object> json = Json.parseObject(run.out);
@@ -79,7 +79,7 @@ class ImportCommandTest {
         }
         Files.write(evil, bytes.toByteArray());
 
-        CliRun run = CliRun.of("import", evil.toString(), "--store", storeB.toString());
+        CliOutcome run = CliOutcome.of("import", evil.toString(), "--store", storeB.toString());
 
         assertThat(run.code).isEqualTo(1);
         assertThat(run.err).startsWith("model-redirect: import failed: refused the archive " + evil
@@ -91,7 +91,7 @@ class ImportCommandTest {
     void aReadOnlyStoreIsNamed() throws Exception {
         Files.createDirectories(storeB);
         try (ReadOnlyMount mount = ReadOnlyMount.of(storeB)) {
-            CliRun run = CliRun.of("import", tar.toString(), "--store", mount.path().toString());
+            CliOutcome run = CliOutcome.of("import", tar.toString(), "--store", mount.path().toString());
             assertThat(run.code).isEqualTo(1);
             assertThat(run.err).contains("the store " + mount.path() + " is read-only, so nothing is imported");
         }
@@ -99,8 +99,8 @@ class ImportCommandTest {
 
     @Test
     void importTakesExactlyOneArchive() {
-        assertThat(CliRun.of("import", "--store", storeB.toString()).code).isEqualTo(2);
-        CliRun missing = CliRun.of("import", work.resolve("none.tar").toString(), "--store", storeB.toString());
+        assertThat(CliOutcome.of("import", "--store", storeB.toString()).code).isEqualTo(2);
+        CliOutcome missing = CliOutcome.of("import", work.resolve("none.tar").toString(), "--store", storeB.toString());
         assertThat(missing.code).isEqualTo(1);
         assertThat(missing.err).contains("no such file");
         assertThat(storeB).doesNotExist();

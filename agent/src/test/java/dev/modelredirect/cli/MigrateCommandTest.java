@@ -36,12 +36,12 @@ class MigrateCommandTest {
 
     @Test
     void migratePrintsWhatItImportedAndPinned() {
-        CliRun run = CliRun.of("migrate", "--from", cache.toString(), "--store", store.toString());
+        CliOutcome run = CliOutcome.of("migrate", "--from", cache.toString(), "--store", store.toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out).startsWith("imported 2 files (" + Sizes.human(50_002) + ", 2 hard-linked, 0 copied) "
                 + "from the Hugging Face cache " + cache + " into " + store).contains("pinned hf://org/tiny@main");
-        assertThat(CliRun.of("which", "hf://org/tiny@main/model.bin", "--store", store.toString(), "--offline").out
+        assertThat(CliOutcome.of("which", "hf://org/tiny@main/model.bin", "--store", store.toString(), "--offline").out
                 .strip()).isEqualTo(store.resolve("hub/models--org--tiny/snapshots/" + COMMIT + "/model.bin")
                         .toString());
     }
@@ -50,7 +50,7 @@ class MigrateCommandTest {
     void migrateJsonListsFilesAndSkippedThings() throws Exception {
         Files.writeString(cache.resolve("models--org--tiny/blobs/" + "f".repeat(64)), "not what the name says");
 
-        CliRun run = CliRun.of("migrate", "--from", cache.toString(), "--store", store.toString(), "--json");
+        CliOutcome run = CliOutcome.of("migrate", "--from", cache.toString(), "--store", store.toString(), "--json");
 
         assertThat(run.code).as(run.toString()).isZero();
         Map<String, Object> json = Json.parseObject(run.out);
@@ -62,7 +62,7 @@ class MigrateCommandTest {
 
     @Test
     void aDryRunWritesNothing() {
-        CliRun run = CliRun.of("migrate", "--from", cache.toString(), "--store", store.toString(), "--dry-run");
+        CliOutcome run = CliOutcome.of("migrate", "--from", cache.toString(), "--store", store.toString(), "--dry-run");
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out).startsWith("would import 2 files");
@@ -71,11 +71,11 @@ class MigrateCommandTest {
 
     @Test
     void withoutFromItIsAUsageErrorAndAMissingFolderAFailure() {
-        CliRun usage = CliRun.of("migrate", "--store", store.toString());
+        CliOutcome usage = CliOutcome.of("migrate", "--store", store.toString());
         assertThat(usage.code).isEqualTo(2);
         assertThat(usage.err).contains("needs --from DIR").contains("migrate --help");
 
-        CliRun missing = CliRun.of("migrate", "--from", work.resolve("nope").toString(), "--store",
+        CliOutcome missing = CliOutcome.of("migrate", "--from", work.resolve("nope").toString(), "--store",
                 store.toString());
         assertThat(missing.code).isEqualTo(1);
         assertThat(missing.err).startsWith("model-redirect: migrate failed: cannot migrate ")
@@ -86,7 +86,7 @@ class MigrateCommandTest {
     void aReadOnlyStoreIsNamedAndLeftAlone() throws Exception {
         Files.createDirectories(store);
         try (ReadOnlyMount mount = ReadOnlyMount.of(store)) {
-            CliRun run = CliRun.of("migrate", "--from", cache.toString(), "--store", mount.path().toString());
+            CliOutcome run = CliOutcome.of("migrate", "--from", cache.toString(), "--store", mount.path().toString());
             assertThat(run.code).isEqualTo(1);
             assertThat(run.err).contains("the store " + mount.path() + " is read-only, so nothing is migrated");
         }
@@ -95,7 +95,7 @@ class MigrateCommandTest {
 
     @Test
     void helpDescribesTheThreeKindsOfFolder() {
-        CliRun run = CliRun.of("migrate", "--help");
+        CliOutcome run = CliOutcome.of("migrate", "--help");
         assertThat(run.code).isZero();
         assertThat(run.out).contains("a Hugging Face cache").contains("a DJL cache").contains("--dry-run")
                 .contains("--store DIR");

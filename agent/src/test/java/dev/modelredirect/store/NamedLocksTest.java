@@ -43,4 +43,36 @@ class NamedLocksTest {
             assertThat(held).isNotNull();
         }
     }
+
+    @Test
+    void tryAcquireTakesAFreeLockWithoutCreatingItsFile() throws Exception {
+        Path lock = dir.resolve("never-used.lock");
+        try (NamedLocks.Held held = NamedLocks.tryAcquire(lock)) {
+            assertThat(held).isNotNull();
+        }
+        assertThat(lock).doesNotExist();
+    }
+
+    @Test
+    void tryAcquireAnswersNullWhileAnotherThreadHoldsTheLockAndTakesItAfterwards() throws Exception {
+        Path lock = dir.resolve("busy.lock");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (NamedLocks.Held h = NamedLocks.acquire(lock, "test")) {
+                held.countDown();
+                release.await();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        holder.start();
+        held.await();
+        assertThat(NamedLocks.tryAcquire(lock)).isNull();
+        release.countDown();
+        holder.join();
+        try (NamedLocks.Held again = NamedLocks.tryAcquire(lock)) {
+            assertThat(again).isNotNull();
+        }
+    }
 }

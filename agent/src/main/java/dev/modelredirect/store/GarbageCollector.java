@@ -1,0 +1,172 @@
+package dev.modelredirect.store;
+
+import dev.modelredirect.files.UnsafePathException;
+import dev.modelredirect.hub.RepoId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code gc}: deletes abandoned temporary files, the blobs no snapshot link or pin refers to, and the unpacked folders
+ * of archives that are gone. Never deletes a file a running download holds: a partial file whose owner process is
+ * alive, or a blob (or partial blob) whose named lock is held, is kept and said so; an unreferenced blob younger than
+ * {@link #FRESH_BLOB_MILLIS} too (a download may be about to link it). A read-only store is refused before anything is
+ * touched.
+ */
+public final class GarbageCollector {
+    /** An unreferenced blob younger than this may be one a download has just published and not yet linked. */
+    public static final long FRESH_BLOB_MILLIS = PartialFiles.STALE_MILLIS;
+
+    private final StoreInventory inventory;
+    private final StoreCleanup cleanup;
+
+    /** A collector that deletes (or, with {@code dryRun}, reports) what the store no longer needs. */
+    public GarbageCollector(StoreInventory inventory, boolean dryRun) {
+        this(inventory, new StoreCleanup(inventory.root(), dryRun));
+    }
+
+    GarbageCollector(StoreInventory inventory, StoreCleanup cleanup) {
+        this.inventory = inventory;
+        this.cleanup = cleanup;
+    }
+
+    /**
+     * Deletes abandoned temporary files, the blobs no snapshot link or pin refers to, and the unpacked folders of
+     * archives that are gone.
+     */
+    public StoreCleanup.Outcome collect() throws IOException {
+        if (inventory.readOnly()) {
+            throw StoreCleanup.readOnly(inventory.root(), "gc");
+        }
+        for (StoreInventory.Leftover leftover : inventory.leftovers()) {
+            if (!leftover.abandoned()) {
+                cleanup.keep(inventory.root().relativize(leftover.path()) + ": a download or write in progress");
+                continue;
+            }
+            try (NamedLocks.Held held = blobLockOf(leftover.path())) {
+                if (held == null) {
+                    cleanup.keep(inventory.root().relativize(leftover.path()) + ": its download holds the lock");
+                    continue;
+                }
+                cleanup.removeTree(leftover.path(), leftover.bytes(), "abandoned temporary file");
+            }
+        }
+        Map<String, Pin> pins = inventory.pins();
+        for (StoreInventory.HubRepo repo : inventory.hubRepos()) {
+            collectBlobs(repo, pins, Set.of(), FRESH_BLOB_MILLIS);
+        }
+        collectUnpacked();
+        return cleanup.outcome();
+    }
+
+    /** Deletes the unpacked folders whose stored file is gone (removed, repaired, or replaced by another size). */
+    void collectUnpacked() throws IOException {
+        Path unpacked = inventory.root().resolve(UnpackedLayout.FOLDER);
+        if (!Files.isDirectory(unpacked)) {
+            return;
+        }
+        Set<String> keys = new HashSet<>();
+        for (StoreInventory.HubRepo repo : inventory.hubRepos()) {
+            for (String blob : repo.blobs().keySet()) {
+                addKey(keys, repo.dir().resolve("blobs").resolve(blob));
+            }
+            for (StoreInventory.SnapshotFile file : inventory.snapshotFiles(repo)) {
+                if (file.blob() == null) {
+                    addKey(keys, file.file());
+                }
+            }
+        }
+        for (Path file : inventory.urlFiles()) {
+            addKey(keys, file);
+        }
+        try (var folders = Files.list(unpacked)) {
+            for (Path folder : folders.sorted().toList()) {
+                String name = folder.getFileName().toString();
+                if (!keys.contains(name) && !StoreInventory.isTemporary(name)
+                        && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                    cleanup.removeTree(folder, StoreInventory.sizeOf(folder), "unpacked, archive gone");
+                }
+            }
+        }
+    }
+
+    private void addKey(Set<String> keys, Path file) {
+        if (cleanup.isRemoved(file)) {
+            return;
+        }
+        try {
+            keys.add(UnpackedLayout.key(file.toRealPath()));
+        } catch (IOException gone) {
+            // removed meanwhile: nothing to keep for it
+        }
+    }
+
+    /** The blob lock of a partial blob file ({@code blobs/ETAG.p<pid>-<hex>.incomplete}); a free dummy otherwise. */
+    private NamedLocks.Held blobLockOf(Path leftover) throws IOException {
+        Path blobs = leftover.getParent();
+        if (blobs == null || !blobs.getFileName().toString().equals("blobs") || blobs.getParent() == null) {
+            return () -> { };
+        }
+        RepoId repo = StoreInventory.repoOf(blobs.getParent().getFileName().toString());
+        String name = leftover.getFileName().toString();
+        int dot = name.indexOf('.');
+        if (repo == null || dot <= 0) {
+            return () -> { };
+        }
+        try {
+            return NamedLocks.tryAcquire(inventory.hubLayout().lock(repo, name.substring(0, dot)));
+        } catch (UnsafePathException ex) {
+            return () -> { };
+        }
+    }
+
+    /**
+     * Deletes the blobs of a repository that no snapshot link (other than {@code ignoredLinks}), no pin and no file
+     * refers to, older than {@code minAgeMillis}, whose lock is free.
+     */
+    void collectBlobs(StoreInventory.HubRepo repo, Map<String, Pin> pins, Set<String> ignoredLinks,
+            long minAgeMillis) throws IOException {
+        Set<String> used = new HashSet<>();
+        for (StoreInventory.SnapshotFile file : inventory.snapshotFiles(repo)) {
+            if (file.blob() != null && !ignoredLinks.contains(file.commit() + "/" + file.path())) {
+                used.add(file.blob());
+            }
+        }
+        for (Pin pin : pins.values()) {
+            if (pin instanceof Pin.Hub hub && repo.repo().equals(StoreInventory.repoOf(hub))) {
+                for (PinnedFile file : hub.files()) {
+                    if (file.blob() != null) {
+                        used.add(file.blob());
+                    }
+                }
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Long> blob : repo.blobs().entrySet()) {
+            if (used.contains(blob.getKey())) {
+                continue;
+            }
+            Path file = repo.dir().resolve("blobs").resolve(blob.getKey());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (now - Files.getLastModifiedTime(file).toMillis() < minAgeMillis) {
+                cleanup.keep(inventory.root().relativize(file) + ": written less than a minute ago (a download may be "
+                        + "about to link it)");
+                continue;
+            }
+            try (NamedLocks.Held held = NamedLocks.tryAcquire(inventory.hubLayout().lock(repo.repo(),
+                    blob.getKey()))) {
+                if (held == null) {
+                    cleanup.keep(inventory.root().relativize(file) + ": a download holds its lock");
+                    continue;
+                }
+                cleanup.delete(file, "unreferenced blob");
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.modelredirect.store;
+
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The deletions of one {@code rm} or {@code gc}: each path deleted (or, in a dry run, only recorded) with its size and
+ * why, and what was kept and why. Deleting a file also deletes the folders it leaves empty, up to the store's own
+ * folders; nothing follows links.
+ */
+public final class StoreCleanup {
+    /**
+     * One deleted (or, dry, deletable) thing.
+     *
+     * @param path  what
+     * @param bytes its size
+     * @param why   what it was, in a few words
+     */
+    public record Removed(Path path, long bytes, String why) {
+    }
+
+    /**
+     * What a removal or collection did.
+     *
+     * @param removed what was deleted (or would be)
+     * @param kept    what was left alone, and why
+     */
+    public record Outcome(List<Removed> removed, List<String> kept) {
+        /** Bytes that came back. */
+        public long bytes() {
+            return removed.stream().mapToLong(Removed::bytes).sum();
+        }
+    }
+
+    private static final Set<String> STORE_FOLDERS = Set.of("hub", "url", UnpackedLayout.FOLDER, "blobs",
+            "snapshots", "refs");
+
+    private final Path root;
+    private final boolean dryRun;
+    private final List<Removed> removed = new ArrayList<>();
+    private final List<String> kept = new ArrayList<>();
+
+    /**
+     * @param root   the store root
+     * @param dryRun record, delete nothing
+     */
+    public StoreCleanup(Path root, boolean dryRun) {
+        this.root = root;
+        this.dryRun = dryRun;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /** The error for a read-only store: nothing can be deleted. */
+    public static StoreException readOnly(Path root, String command) {
+        return new StoreException("the store " + root + " is read-only (a read-only mount, or no write permission), "
+                + "so `" + command + "` deletes nothing; run it where the store is writable (e.g. on the machine "
+                + "that fills it), or give a writable store with --store");
+    }
+
+    /** What was deleted and kept so far. */
+    public Outcome outcome() {
+        return new Outcome(List.copyOf(removed), List.copyOf(kept));
+    }
+
+    /** Records that something was left alone, and why. */
+    void keep(String why) {
+        kept.add(why);
+    }
+
+    /** Whether {@code path} was deleted (or would be), itself or a folder above it. */
+    boolean isRemoved(Path path) {
+        return removed.stream().anyMatch(r -> path.startsWith(r.path()));
+    }
+
+    /** Deletes a file or a whole folder, counting {@code bytes}. */
+    void removeTree(Path path, long bytes, String why) throws IOException {
+        removed.add(new Removed(path, bytes, why));
+        if (!dryRun) {
+            deleteTree(path);
+        }
+    }
+
+    /** Deletes one file or link (not followed), and the folders it leaves empty. */
+    void delete(Path path, String why) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        removed.add(new Removed(path, Files.isSymbolicLink(path) ? 0 : StoreInventory.sizeOf(path), why));
+        if (!dryRun) {
+            Files.deleteIfExists(path);
+            deleteEmptyParents(path.getParent());
+        }
+    }
+
+    /** Deletes a folder without counting it: its files were counted one by one. */
+    void deleteFolder(Path folder) throws IOException {
+        if (!dryRun && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(folder);
+        }
+    }
+
+    /** Deletes empty folders up from {@code dir}, stopping at the first that is not empty or at a store folder. */
+    private void deleteEmptyParents(Path dir) {
+        while (dir != null && dir.startsWith(root) && !dir.equals(root)
+                && !STORE_FOLDERS.contains(dir.getFileName().toString())) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException stop) {
+                return;
+            } catch (IOException ex) {
+                return;
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    /** Deletes a file, or a folder and everything in it, links not followed. */
+    static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

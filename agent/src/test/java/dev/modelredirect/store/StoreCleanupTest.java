@@ -1,0 +1,57 @@
+package dev.modelredirect.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreCleanupTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void deletingAFileRemovesTheFoldersItLeavesEmptyUpToTheStoresOwnFolders() throws Exception {
+        Path file = root.resolve("url/host/a/b/file.bin");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "12345");
+        StoreCleanup cleanup = new StoreCleanup(root, false);
+        cleanup.delete(file, "URL file");
+        assertThat(root.resolve("url/host")).doesNotExist();
+        assertThat(root.resolve("url")).isDirectory();
+        assertThat(cleanup.outcome().bytes()).isEqualTo(5);
+        assertThat(cleanup.outcome().removed()).singleElement()
+                .isEqualTo(new StoreCleanup.Removed(file, 5, "URL file"));
+    }
+
+    @Test
+    void aDryRunRecordsButDeletesNothing() throws Exception {
+        Path folder = root.resolve("unpacked/0123/model");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("x"), "abc");
+        StoreCleanup cleanup = new StoreCleanup(root, true);
+        cleanup.removeTree(folder.getParent(), 3, "unpacked, archive gone");
+        assertThat(folder.resolve("x")).exists();
+        assertThat(cleanup.isRemoved(folder.resolve("x"))).isTrue();
+        assertThat(cleanup.outcome().bytes()).isEqualTo(3);
+    }
+
+    @Test
+    void deletingATreeNeverFollowsALinkOutOfIt() throws Exception {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("keep.txt"), "not the store's");
+        Path tree = Files.createDirectories(root.resolve("hub/models--a--b"));
+        Files.createSymbolicLink(tree.resolve("link"), outside);
+        StoreCleanup.deleteTree(tree);
+        assertThat(tree).doesNotExist();
+        assertThat(outside.resolve("keep.txt")).exists();
+    }
+
+    @Test
+    void keptThingsAreReportedWithTheirReason() {
+        StoreCleanup cleanup = new StoreCleanup(root, false);
+        cleanup.keep("blobs/x: a download holds its lock");
+        assertThat(cleanup.outcome().kept()).containsExactly("blobs/x: a download holds its lock");
+    }
+}

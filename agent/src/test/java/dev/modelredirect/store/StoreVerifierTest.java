@@ -1,0 +1,176 @@
+package dev.modelredirect.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelredirect.fetch.Hashing;
+import dev.modelredirect.fetch.ProgressListener;
+import dev.modelredirect.testing.Content;
+import dev.modelredirect.testing.FakeHub;
+import dev.modelredirect.testing.ReadOnlyMount;
+import dev.modelredirect.testing.TestStores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreVerifierTest {
+    @TempDir
+    Path root;
+
+    FakeHub hub;
+    FakeHub.Repo repo;
+    Content config = Content.of("{\"hidden_size\": 8}\n");
+    Content weights = Content.synthetic(200_000, 5);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        hub = new FakeHub();
+        repo = hub.model("org/tiny").file("config.json", config, false).lfs("weights/model.bin", weights);
+        try (ModelStore store = TestStores.open(root, hub.endpoint())) {
+            store.resolve("hf://org/tiny");
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        hub.close();
+    }
+
+    private StoreVerifier.Report verify(Path storeRoot) throws Exception {
+        try (ModelStore store = TestStores.offline(storeRoot, hub.endpoint())) {
+            return new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE).verify();
+        }
+    }
+
+    private Path blob(String name) {
+        return root.resolve("hub/models--org--tiny/blobs/" + name);
+    }
+
+    private static void corrupt(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void aCleanStoreHasNoFindingsAndEveryFileWasHashedOnce() throws Exception {
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.filesHashed()).isEqualTo(2);
+        assertThat(report.bytesHashed()).isEqualTo(config.size() + weights.size());
+    }
+
+    @Test
+    void aCorruptedLfsBlobIsReportedAgainstTheLockFileWithBothHashes() throws Exception {
+        corrupt(blob(weights.sha256()));
+        String actual = Hashing.sha256Of(blob(weights.sha256()));
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.problems()).isEqualTo(1);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.BAD);
+            assertThat(f.line()).isEqualTo("BAD      hf://org/tiny weights/model.bin: sha256 is " + actual
+                    + ", expected " + weights.sha256() + " (models.lock)");
+        });
+    }
+
+    @Test
+    void aCorruptedSmallBlobNoPinNamesIsReportedAgainstItsGitBlobName() throws Exception {
+        Files.writeString(root.resolve("models.lock"), "{\"version\": 1, \"sources\": {}}");
+        corrupt(blob(config.gitSha1()));
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.source()).isEqualTo("hf://org/tiny");
+            assertThat(f.path()).isEqualTo("blobs/" + config.gitSha1());
+            assertThat(f.detail()).startsWith("git blob sha1 is ").endsWith("expected " + config.gitSha1()
+                    + " (the blob's name)");
+        });
+    }
+
+    @Test
+    void repairDeletesTheBadBlobAndItsLinkSoTheNextResolutionDownloadsItAgainAndVerifiesClean() throws Exception {
+        corrupt(blob(weights.sha256()));
+        Path link = root.resolve("hub/models--org--tiny/snapshots/" + repo.commit() + "/weights/model.bin");
+        try (ModelStore store = TestStores.open(root, hub.endpoint())) {
+            StoreVerifier verifier = new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE);
+            List<Path> deleted = verifier.repair(verifier.verify());
+            assertThat(deleted).containsExactlyInAnyOrder(blob(weights.sha256()), link);
+        }
+        assertThat(verify(root).findings()).singleElement()
+                .satisfies(f -> assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.MISSING));
+        hub.clearRequests();
+        try (ModelStore store = TestStores.open(root, hub.endpoint())) {
+            Resolution again = store.resolve("hf://org/tiny");
+            assertThat(again.hit()).isFalse();
+            assertThat(again.bytesDownloaded()).isEqualTo(weights.size());
+        }
+        assertThat(hub.contentGets()).isPositive();
+        assertThat(verify(root).findings()).isEmpty();
+        assertThat(Hashing.sha256Of(link)).isEqualTo(weights.sha256());
+    }
+
+    @Test
+    void aBrokenSnapshotLinkIsFoundAndRepairRemovesIt() throws Exception {
+        Files.delete(blob(config.gitSha1()));
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.BROKEN);
+            assertThat(f.path()).isEqualTo("snapshots/" + repo.commit() + "/config.json");
+        });
+        try (ModelStore store = TestStores.open(root, hub.endpoint())) {
+            new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE).repair(report);
+        }
+        assertThat(root.resolve("hub/models--org--tiny/snapshots/" + repo.commit() + "/config.json"))
+                .doesNotExist();
+    }
+
+    @Test
+    void aUrlFileIsCheckedAgainstItsIntegrityRecord() throws Exception {
+        String url = "http://127.0.0.1:" + hub.cdnPort() + "/blobs/" + weights.sha256();
+        Path file;
+        try (ModelStore store = TestStores.open(root, hub.endpoint())) {
+            file = store.resolve(url).path();
+        }
+        assertThat(file).startsWith(root.resolve("url"));
+        Files.writeString(root.resolve("models.lock"), "{\"version\": 1, \"sources\": {}}");
+        corrupt(file);
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.BAD);
+            assertThat(f.source()).isEqualTo(url);
+            assertThat(f.detail()).endsWith("expected " + weights.sha256() + " (" + weights.sha256()
+                    + ".meta.json)");
+            assertThat(f.remove()).containsExactly(file, UrlLayout.meta(file));
+        });
+    }
+
+    @Test
+    void anAbandonedPartialDownloadIsALeftoverButALiveOneIsNot() throws Exception {
+        Files.write(blob(weights.sha256() + ".p999999999-1a.incomplete"), new byte[10]);
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        Files.write(blob(weights.sha256() + ".p" + parent + "-2b.incomplete"), new byte[10]);
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.LEFTOVER);
+            assertThat(f.path()).endsWith(".p999999999-1a.incomplete");
+        });
+    }
+
+    @Test
+    void aReadOnlyStoreIsVerifiedButRepairIsRefusedAndNothingChanges() throws Exception {
+        corrupt(blob(weights.sha256()));
+        try (ReadOnlyMount mount = ReadOnlyMount.of(root)) {
+            StoreVerifier.Report report = verify(mount.path());
+            assertThat(report.problems()).isEqualTo(1);
+            try (ModelStore store = TestStores.offline(mount.path(), hub.endpoint())) {
+                StoreVerifier verifier = new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE);
+                assertThatThrownBy(() -> verifier.repair(report)).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("the store " + mount.path() + " is read-only");
+            }
+        }
+        assertThat(Hashing.sha256Of(blob(weights.sha256()))).isNotEqualTo(weights.sha256());
+    }
+}
