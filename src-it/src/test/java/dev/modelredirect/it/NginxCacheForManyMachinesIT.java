@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The documented caching proxy ({@code docs/nginx/model-cache.conf}, placeholders filled in) between four machines and
- * a Hub that redirects large files to its CDN (FakeHub): four {@code pull}s of one whole repository at once, each into
- * its own store, with the proxy as {@code endpoint}; every byte of every file crosses the upstream link once.
+ * an upstream: four {@code pull}s of one whole repository at once, each into its own store, with the proxy as
+ * {@code endpoint}. In front of a Hub that redirects large files to its CDN (FakeHub, which counts its requests), every
+ * byte of every file crosses the upstream link once; in front of {@code serve} (a forwarder counts the bytes it sends),
+ * one copy plus headers crosses the link.
  */
 class NginxCacheForManyMachinesIT {
     private static final long MIB = 1 << 20;
@@ -67,10 +70,54 @@ class NginxCacheForManyMachinesIT {
     void fourMachinesPullingOneRepositoryThroughTheProxyCostTheUpstreamEachFileOnce() throws Exception {
         Path binary = nginxWithSlices();
         int port = freePort();
-        String proxy = "http://127.0.0.1:" + port;
-        startNginx(binary, port);
+        startNginx(binary, port, hub.endpoint(), cdnOrigin());
         hub.clearRequests();
 
+        long delivered = pullOnFourMachines("http://127.0.0.1:" + port);
+
+        Map<String, Long> upstreamBytes = contentBytesUpstream();
+        long upstream = upstreamBytes.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("NginxCacheForManyMachinesIT: %d machines received %d bytes of files (%d each); %d bytes "
+                + "of files crossed the upstream link (%.2fx one copy); upstream requests: %s%n", CLIENTS, delivered,
+                delivered / CLIENTS, upstream, upstream / (double) (delivered / CLIENTS), requestSummary());
+        for (Map.Entry<String, Content> file : files.entrySet()) {
+            assertThat(upstreamBytes.getOrDefault(file.getKey(), 0L)).as("bytes of %s fetched upstream; requests %s",
+                    file.getKey(), hub.requests()).isEqualTo(file.getValue().size());
+        }
+        assertThat(upstream).isEqualTo(delivered / CLIENTS);
+    }
+
+    @Test
+    void fourMachinesBehindTheProxyCostAServeInstanceOneCopy() throws Exception {
+        Path binary = nginxWithSlices();
+        Path serverStore = work.resolve("server-store");
+        ChildJvm.Exit fill = ChildJvm.run(Duration.ofMinutes(2), work, "pull", "hf://org/big", "--store",
+                serverStore.toString(), "--endpoint", hub.endpoint());
+        assertThat(fill.code()).as(fill.describe()).isZero();
+        hub.close(); // from here on, every byte comes from serve
+        int servePort = freePort();
+        try (ChildJvm serve = ChildJvm.cli(work.resolve("serve"), "serve", "--port", String.valueOf(servePort),
+                "--store", serverStore.toString()).start();
+                ConnectionCounter link = new ConnectionCounter(servePort)) {
+            awaitPort(servePort, serve);
+            int port = freePort();
+            startNginx(binary, port, link.url(), "http://127.0.0.1:9");
+
+            long delivered = pullOnFourMachines("http://127.0.0.1:" + port);
+
+            long oneCopy = delivered / CLIENTS;
+            long upstream = link.bytesFromTarget();
+            System.out.printf("NginxCacheForManyMachinesIT (serve upstream): %d machines received %d bytes of files; "
+                    + "%d bytes (headers and API answers included) crossed the link from serve (%.3fx one copy of "
+                    + "%d bytes), in %d connections%n", CLIENTS, delivered, upstream, upstream / (double) oneCopy,
+                    oneCopy, link.connections());
+            assertThat(upstream).as("bytes from serve, headers included; serve's log:%n%s", serve.stderr())
+                    .isGreaterThanOrEqualTo(oneCopy).isLessThan(oneCopy + 256 * 1024);
+        }
+    }
+
+    /** Four pulls of hf://org/big at once, each into its own store; checks every file; the bytes they received. */
+    private long pullOnFourMachines(String proxy) throws IOException {
         List<ChildJvm> children = new ArrayList<>();
         List<ChildJvm.Exit> exits = new ArrayList<>();
         try {
@@ -84,31 +131,38 @@ class NginxCacheForManyMachinesIT {
         } finally {
             children.forEach(ChildJvm::close);
         }
-
         long delivered = 0;
         for (int i = 0; i < CLIENTS; i++) {
             ChildJvm.Exit exit = exits.get(i);
             assertThat(exit.code()).as(exit.describe()).isZero();
             RepoFolder repo = RepoFolder.model(work.resolve("machine-" + i + "/models"), "org/big");
+            Path snapshot;
+            try (Stream<Path> snapshots = Files.list(repo.dir().resolve("snapshots"))) {
+                snapshot = snapshots.findFirst().orElseThrow();
+            }
             for (Map.Entry<String, Content> file : files.entrySet()) {
-                Path path = Files.list(repo.dir().resolve("snapshots")).findFirst().orElseThrow()
-                        .resolve(file.getKey());
-                assertThat(RepoFolder.sha256(path)).as("machine %d: %s", i, file.getKey())
+                assertThat(RepoFolder.sha256(snapshot.resolve(file.getKey()))).as("machine %d: %s", i, file.getKey())
                         .isEqualTo(file.getValue().sha256());
                 delivered += file.getValue().size();
             }
         }
+        return delivered;
+    }
 
-        Map<String, Long> upstreamBytes = contentBytesUpstream();
-        long upstream = upstreamBytes.values().stream().mapToLong(Long::longValue).sum();
-        System.out.printf("NginxCacheForManyMachinesIT: %d machines received %d bytes of files (%d each); %d bytes "
-                + "of files crossed the upstream link (%.2fx one copy); upstream requests: %s%n", CLIENTS, delivered,
-                delivered / CLIENTS, upstream, upstream / (double) (delivered / CLIENTS), requestSummary());
-        for (Map.Entry<String, Content> file : files.entrySet()) {
-            assertThat(upstreamBytes.getOrDefault(file.getKey(), 0L)).as("bytes of %s fetched upstream; requests %s",
-                    file.getKey(), hub.requests()).isEqualTo(file.getValue().size());
+    private static void awaitPort(int port, ChildJvm owner) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                if (!owner.isAlive()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
         }
-        assertThat(upstream).isEqualTo(delivered / CLIENTS);
+        throw new AssertionError("nothing listens on port " + port + ": " + owner.stderr());
     }
 
     /** Bytes of each file's content the upstream (Hub resolve GETs, CDN GETs) was asked for. */
@@ -187,13 +241,12 @@ class NginxCacheForManyMachinesIT {
         return binary;
     }
 
-    private void startNginx(Path binary, int port) throws Exception {
+    private void startNginx(Path binary, int port, String upstream, String cdn) throws Exception {
         Path dir = Files.createDirectories(work.resolve("nginx"));
-        String cdn = cdnOrigin();
         String snippet = Files.readString(TEMPLATE)
                 .replace("@LISTEN@", "127.0.0.1:" + port)
                 .replace("@CACHE_DIR@", dir.resolve("cache").toString())
-                .replace("@HUB@", hub.endpoint().replaceAll("/+$", ""))
+                .replace("@HUB@", upstream.replaceAll("/+$", ""))
                 .replace("@CDN@", cdn);
         assertThat(snippet).as("every placeholder filled").doesNotContain("@");
         Files.writeString(dir.resolve("model-cache.conf"), snippet);
@@ -215,20 +268,12 @@ class NginxCacheForManyMachinesIT {
                 "}", ""));
         nginx = ChildJvm.program(dir, binary.toString(), "-c", dir.resolve("nginx.conf").toString(), "-p",
                 dir + "/", "-e", dir.resolve("error.log").toString()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive()) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+        try {
+            awaitPort(port, nginx);
+        } catch (AssertionError ex) {
+            throw new AssertionError("nginx did not start: " + nginx.stderr() + "\n"
+                    + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""), ex);
         }
-        throw new AssertionError("nginx did not start: " + nginx.stderr() + "\n"
-                + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
     }
 
     /** Scheme, host and port of the CDN the Hub redirects large files to, as the Hub names it in Location. */
