@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  *
  * <p>Files and folders are created with the process's umask ({@code 0666 & ~umask}, {@code 0777 & ~umask}; never the
  * private {@code 0600} of {@link Files#createTempFile}). In addition, an entry created inside a <em>team folder</em>, a
- * folder writable by its group but not by everyone (a team store made with {@code chgrp team DIR; chmod 2775 DIR}),
+ * folder writable by its group (or set-group-ID) but not by everyone (a team store made with
+ * {@code chgrp team DIR; chmod 2775 DIR}),
  * gives its group the access its owner has ({@code g=u}: files {@code rw}, folders {@code rwx}), whatever the
  * umask, so that the other members can read it, add files beside it and open its lock files for writing. The
  * set-group-ID bit of a folder is kept (Linux passes it and the group down to new sub-folders), and a set-group-ID

@@ -69,6 +69,18 @@ class GroupAccessTest {
     }
 
     @Test
+    void aSetGroupIdFolderIsATeamFolderEvenBeforeItsGroupMayWrite() throws IOException {
+        Path justMade = temp.resolve("just-made");
+        Files.createDirectory(justMade);
+        Files.setAttribute(justMade, "unix:mode", 02755);
+        assertThat(GroupAccess.isTeamFolder(justMade)).isTrue();
+        Files.setAttribute(justMade, "unix:mode", 0755);
+        assertThat(GroupAccess.isTeamFolder(justMade)).isFalse();
+        Files.setAttribute(justMade, "unix:mode", 02777);
+        assertThat(GroupAccess.isTeamFolder(justMade)).as("writable by everyone").isFalse();
+    }
+
+    @Test
     void shareTreeWidensEverythingUnpackedInATeamFolder() throws IOException {
         Path team = temp.resolve("team");
         Files.createDirectory(team);
