@@ -1,6 +1,7 @@
 package dev.modelredirect.archive;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class Unpacker {
         if (Files.isDirectory(target)) {
             return target;
         }
-        Files.createDirectories(target.getParent());
+        GroupAccess.createDirectories(target.getParent());
         Path work = AtomicFiles.temporarySibling(target);
         Files.createDirectory(work);
         try {
@@ -81,6 +82,7 @@ public final class Unpacker {
                 throw new ArchiveException("cannot unpack " + archive + ": " + ex.getMessage()
                         + "; the archive is corrupt: delete it from the store and download it again", ex);
             }
+            GroupAccess.shareTree(work);
             try {
                 java.nio.file.Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException otherUnpackerWon) {
@@ -105,7 +107,7 @@ public final class Unpacker {
                 }
                 Path path = checked(work, entryName, archive);
                 if (entry.isDirectory()) {
-                    Files.createDirectories(path);
+                    GroupAccess.createDirectories(path);
                 } else {
                     writeFile(zip, path, work);
                 }
@@ -138,7 +140,7 @@ public final class Unpacker {
                     writeFile(tar.data(), path, work);
                     break;
                 case '5':
-                    Files.createDirectories(path);
+                    GroupAccess.createDirectories(path);
                     break;
                 case '2':
                     checkSymlink(work, path, entry.linkName(), archive, entryName);
@@ -155,7 +157,7 @@ public final class Unpacker {
         }
         for (Link link : links) {
             checkNoSymlinkAbove(work, link.path(), archive);
-            Files.createDirectories(link.path().getParent());
+            GroupAccess.createDirectories(link.path().getParent());
             if (Files.exists(link.path(), LinkOption.NOFOLLOW_LINKS)) {
                 throw new ArchiveException("refused to unpack " + archive.getFileName() + ": '"
                         + work.relativize(link.path()) + "' is both a link and another entry of the archive");
@@ -208,7 +210,7 @@ public final class Unpacker {
     }
 
     private static void writeFile(InputStream data, Path path, Path work) throws IOException {
-        Files.createDirectories(path.getParent());
+        GroupAccess.createDirectories(path.getParent());
         Files.copy(data, path, StandardCopyOption.REPLACE_EXISTING);
     }
 

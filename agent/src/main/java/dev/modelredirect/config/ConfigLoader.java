@@ -48,10 +48,27 @@ public final class ConfigLoader {
         this.osName = osName;
     }
 
-    /** Loads with this process's system properties, environment, working directory and home. */
+    /**
+     * Loads with this process's system properties, environment, working directory and home: {@code $HOME} when it is
+     * an absolute path (as the Hub's Python clients expand {@code ~}), else the JVM's {@code user.home}.
+     */
     public static Config load(Map<String, String> explicit, String explicitOrigin) {
         return load(explicit, explicitOrigin, System.getProperties(), System.getenv(),
-                Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")), System.getProperty("os.name"));
+                Path.of("").toAbsolutePath(), home(System.getenv("HOME")), System.getProperty("os.name"));
+    }
+
+    static Path home(String homeVariable) {
+        if (homeVariable != null && !homeVariable.isBlank()) {
+            try {
+                Path path = Path.of(homeVariable);
+                if (path.isAbsolute()) {
+                    return path;
+                }
+            } catch (java.nio.file.InvalidPathException ignored) {
+                // fall back to the JVM's idea of home
+            }
+        }
+        return Path.of(System.getProperty("user.home"));
     }
 
     /** Loads from the given places; the form tests use. */

@@ -1,5 +1,6 @@
 package dev.modelredirect.fetch;
 
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -146,6 +147,7 @@ public final class FileDownloader {
         Hashing hashing = Hashing.forExpected(size, job.expected());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ)) {
+            GroupAccess.share(file);
             if (have > 0) {
                 hashRange(channel, 0, have, hashing);
             }
@@ -322,6 +324,7 @@ public final class FileDownloader {
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.READ);
+                GroupAccess.share(file);
                 journal = Journal.start(channel, size, chunk, done);
                 int threads = Math.min(settings.connections(), Math.max(1, pending.size()));
                 for (int i = 0; i < threads; i++) {

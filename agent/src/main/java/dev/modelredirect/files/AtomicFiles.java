@@ -35,11 +35,12 @@ public final class AtomicFiles {
 
     /** Writes bytes atomically. */
     public static void write(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(target.getParent());
+        GroupAccess.createDirectories(target.getParent());
         Path temp = temporarySibling(target);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
+                GroupAccess.share(temp);
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -67,7 +68,7 @@ public final class AtomicFiles {
      * hard link to {@code blob}, and failing that a copy of it.
      */
     public static void link(Path link, Path relativeTarget, Path blob) throws IOException {
-        Files.createDirectories(link.getParent());
+        GroupAccess.createDirectories(link.getParent());
         Path temp = temporarySibling(link);
         try {
             try {
@@ -80,6 +81,7 @@ public final class AtomicFiles {
                     Files.createLink(temp, blob);
                 } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
                     Files.copy(blob, temp, StandardCopyOption.REPLACE_EXISTING);
+                    GroupAccess.share(temp);
                 }
             }
             move(temp, link);

@@ -1,6 +1,7 @@
 package dev.modelredirect.hooks;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ final class LocalImport {
     }
 
     static void copyInto(Path source, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
+        GroupAccess.createDirectories(target.getParent());
         Path work = AtomicFiles.temporarySibling(target);
         try {
             if (Files.isDirectory(source)) {
@@ -29,7 +30,7 @@ final class LocalImport {
                 for (Path from : all) {
                     Path to = work.resolve(source.relativize(from).toString());
                     if (Files.isDirectory(from)) {
-                        Files.createDirectories(to);
+                        GroupAccess.createDirectories(to);
                     } else {
                         linkOrCopy(from, to);
                     }
@@ -50,11 +51,12 @@ final class LocalImport {
     }
 
     private static void linkOrCopy(Path from, Path to) throws IOException {
-        Files.createDirectories(to.getParent());
+        GroupAccess.createDirectories(to.getParent());
         try {
             Files.createLink(to, from.toRealPath());
         } catch (FileSystemException | UnsupportedOperationException ex) {
             Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+            GroupAccess.share(to);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.modelredirect.bridge.Bridge;
 import dev.modelredirect.config.Config;
 import dev.modelredirect.config.PathMapping;
 import dev.modelredirect.fetch.ConsoleProgress;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;
@@ -165,9 +166,10 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
                     + "store " + store().root() + "; pre-fill the store by running the application once with a "
                     + "writable store");
         }
-        Files.createDirectories(target.getParent());
+        GroupAccess.createDirectories(target.getParent());
         Path work = dev.modelredirect.files.AtomicFiles.temporarySibling(target);
         Files.createDirectory(work);
+        GroupAccess.share(work);
         try {
             Path linked = work.resolve(prefix + "-" + epoch + ".params");
             try {

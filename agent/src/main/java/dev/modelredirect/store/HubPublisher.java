@@ -2,6 +2,7 @@ package dev.modelredirect.store;
 
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
@@ -85,10 +86,11 @@ public final class HubPublisher {
         for (Map.Entry<String, String> entry : blobs.entrySet()) {
             Path blob = layout.blob(repo, entry.getValue());
             if (!Files.exists(blob)) {
-                Files.createDirectories(blob.getParent());
+                GroupAccess.createDirectories(blob.getParent());
                 Path temp = AtomicFiles.temporarySibling(blob);
                 try {
                     Files.copy(files.get(entry.getKey()), temp, StandardCopyOption.REPLACE_EXISTING);
+                    GroupAccess.share(temp);
                     AtomicFiles.move(temp, blob);
                 } finally {
                     Files.deleteIfExists(temp);

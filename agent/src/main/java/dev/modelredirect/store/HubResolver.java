@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 
 import dev.modelredirect.fetch.DownloadJob;
@@ -381,7 +382,7 @@ final class HubResolver {
         if (!sizeMatches(blob, meta.size())) {
             try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(repo, meta.etag()), label)) {
                 if (!sizeMatches(blob, meta.size())) {
-                    Files.createDirectories(blob.getParent());
+                    GroupAccess.createDirectories(blob.getParent());
                     Path temp = PartialFiles.claim(blob.getParent(), meta.etag());
                     DownloadLocation location = new DownloadLocation() {
                         private volatile HttpUrl url = meta.location();
@@ -434,9 +435,10 @@ final class HubResolver {
         }
         try {
             Path marker = layout.noExist(repo, ex.commit(), path);
-            Files.createDirectories(marker.getParent());
+            GroupAccess.createDirectories(marker.getParent());
             if (!Files.exists(marker)) {
                 Files.createFile(marker);
+                GroupAccess.share(marker);
             }
         } catch (IOException ignored) {
             // the marker only saves a request next time

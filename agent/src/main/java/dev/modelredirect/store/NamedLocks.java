@@ -1,5 +1,6 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -138,8 +139,10 @@ public final class NamedLocks {
 
     private static FileChannel openLockFile(Path lockFile) {
         try {
-            Files.createDirectories(lockFile.getParent());
-            return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            GroupAccess.createDirectories(lockFile.getParent());
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            GroupAccess.share(lockFile);
+            return channel;
         } catch (IOException | UnsupportedOperationException ex) {
             Log.debug("cannot create lock file %s (%s); going on without it", lockFile, ex.getMessage());
             return null;

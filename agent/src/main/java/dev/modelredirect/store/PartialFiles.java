@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>A download resumes from the largest partial file of the same name that no live process owns: one whose owner
  * process is gone (or is this process), or one without an owner (such as Python's {@code <etag>.incomplete}) left
- * untouched for {@link #STALE_MILLIS}. It is claimed by renaming it to a fresh unique name: a rename succeeds for one
- * claimer only, so two processes never write the same partial file even when file locks do not work.
+ * untouched for {@link #STALE_MILLIS}; and that this user may write (another user's, outside a team store, is not).
+ * It is claimed by renaming it to a fresh unique name: a rename succeeds for one claimer only, so two processes never
+ * write the same partial file even when file locks do not work.
  */
 public final class PartialFiles {
     /** A partial file without a live owner is taken over when untouched this long. */
@@ -70,7 +71,7 @@ public final class PartialFiles {
         };
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, sameFile)) {
             for (Path candidate : entries) {
-                if (!isAbandoned(candidate)) {
+                if (!isAbandoned(candidate) || !Files.isWritable(candidate)) {
                     continue;
                 }
                 long size = Files.size(candidate);

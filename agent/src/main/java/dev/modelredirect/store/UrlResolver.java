@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 
 import dev.modelredirect.fetch.DownloadJob;
@@ -72,7 +73,7 @@ final class UrlResolver {
         Hashing.Digests digests;
         long transferred;
         try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(source.url()), source.spelled())) {
-            Files.createDirectories(file.getParent());
+            GroupAccess.createDirectories(file.getParent());
             Path temp = PartialFiles.claim(file.getParent(), "." + file.getFileName());
             HttpUrl finalUrl = probe.finalUrl;
             DownloadLocation location = new DownloadLocation() {

@@ -61,6 +61,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void homeIsTheHomeVariableWhenItIsAnAbsolutePathElseTheJvmsUserHome() {
+        assertThat(ConfigLoader.home("/srv/home/ann")).isEqualTo(Path.of("/srv/home/ann"));
+        assertThat(ConfigLoader.home("relative")).isEqualTo(Path.of(System.getProperty("user.home")));
+        assertThat(ConfigLoader.home(null)).isEqualTo(Path.of(System.getProperty("user.home")));
+    }
+
+    @Test
     void offlineFollowsTheHubAndDjlVariables() {
         env.put("HF_HUB_OFFLINE", "1");
         assertThat(load(Map.of()).offline()).isTrue();

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where file locks silently do nothing (some network file systems), processes pulling the same file at once may each
- * download it, but unique temporary names and atomic renames keep the store valid.
+ * Where file locks silently do nothing (some network file systems), processes pulling the same file at once each
+ * download it (the test checks they did: the lock layer is really off), but unique temporary names and atomic renames
+ * keep the store valid: one verified blob, no temporary file, and each process's own other file in place.
  */
 class BrokenFileLocksKeepTheStoreValidIT {
     private static final long MIB = 1 << 20;
@@ -34,7 +35,11 @@ class BrokenFileLocksKeepTheStoreValidIT {
     void serveAFileSlowlyEnoughThatTheDownloadsOverlap() throws IOException {
         hub = new FakeHub();
         content = Content.synthetic(SIZE, 29);
-        commit = hub.model("org/shared").lfs("weights.bin", content).commit();
+        FakeHub.Repo repo = hub.model("org/shared").lfs("weights.bin", content);
+        for (int i = 0; i < 4; i++) {
+            repo.file("own-" + i + ".json", "{\"process\": " + i + "}");
+        }
+        commit = repo.commit();
         content.sha256();
         // 5 MiB/s per connection: each download lasts seconds, so the four overlap.
         hub.fault(s -> s.server().equals("cdn") && s.method().equals("GET"), Integer.MAX_VALUE, FaultKind.SLOW, 0,
@@ -54,8 +59,9 @@ class BrokenFileLocksKeepTheStoreValidIT {
         List<ChildJvm.Exit> exits = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                children.add(ChildJvm.cli(work, "pull", SOURCE, "--store", store.toString(), "--endpoint",
-                        hub.endpoint()).jvmOption("-Dmodelredirect.test.noFileLocks=true").start());
+                children.add(ChildJvm.cli(work, "pull", SOURCE, "hf://org/shared/own-" + i + ".json", "--store",
+                        store.toString(), "--endpoint", hub.endpoint())
+                        .jvmOption("-Dmodelredirect.test.noFileLocks=true").start());
             }
             for (ChildJvm child : children) {
                 exits.add(child.awaitExit(Duration.ofMinutes(3)));
@@ -73,8 +79,17 @@ class BrokenFileLocksKeepTheStoreValidIT {
         assertThat(Files.isSymbolicLink(link)).as("%s is a link", link).isTrue();
         assertThat(link.toRealPath()).isEqualTo(repo.blob(content.sha256()).toRealPath());
         assertThat(RepoFolder.temporaryFilesUnder(store)).as("temporary files left in the store").isEmpty();
+        long served = CdnTraffic.bytesRequested(hub, SIZE);
         System.out.printf("BrokenFileLocksKeepTheStoreValidIT: the CDN served %d MiB for a %d MiB file%n",
-                CdnTraffic.bytesRequested(hub, SIZE) >> 20, SIZE >> 20);
+                served >> 20, SIZE >> 20);
+        assertThat(served).as("bytes the CDN served: more than one copy, so the downloads really raced without a "
+                + "lock (with locks, FourProcessesOneDownloadIT sees exactly one copy)").isGreaterThan(SIZE);
+        for (int i = 0; i < 4; i++) {
+            ChildJvm.Exit own = ChildJvm.run(Duration.ofMinutes(1), work, "which", "hf://org/shared/own-" + i
+                    + ".json", "--store", store.toString());
+            assertThat(own.code()).as("each process's own file is in the store\n%s", own.describe()).isZero();
+            assertThat(Files.readString(Path.of(own.stdout().strip()))).isEqualTo("{\"process\": " + i + "}");
+        }
 
         ChildJvm.Exit which = ChildJvm.run(Duration.ofMinutes(1), work, "which", SOURCE, "--store",
                 store.toString());

@@ -9,15 +9,18 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback TCP forwarder that counts the connections made to it: put in front of a server, it proves that a client
- * opened no connection at all (not merely that it sent no HTTP request).
+ * A loopback TCP forwarder that counts the connections made to it, and the bytes the server sent back: put in front
+ * of a server, it proves that a client opened no connection at all (not merely that it sent no HTTP request), or
+ * measures what crossed the link.
  */
 public final class ConnectionCounter implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicLong bytesFromTarget = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     /** Starts forwarding every connection to {@code targetPort} on the loopback address. */
@@ -32,6 +35,11 @@ public final class ConnectionCounter implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}, the address clients should use. */
     public String url() {
         return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getLocalPort();
+    }
+
+    /** Bytes the server behind sent back through this forwarder so far (HTTP headers and bodies). */
+    public long bytesFromTarget() {
+        return bytesFromTarget.get();
     }
 
     /** Connections accepted so far. */
@@ -53,18 +61,25 @@ public final class ConnectionCounter implements AutoCloseable {
                     continue;
                 }
                 sockets.add(upstream);
-                pump(client.getInputStream(), upstream.getOutputStream(), upstream);
-                pump(upstream.getInputStream(), client.getOutputStream(), client);
+                pump(client.getInputStream(), upstream.getOutputStream(), upstream, null);
+                pump(upstream.getInputStream(), client.getOutputStream(), client, bytesFromTarget);
             } catch (IOException ex) {
                 // closed, or the upstream refused: the count is what matters
             }
         }
     }
 
-    private static void pump(InputStream from, OutputStream to, Socket toSocket) {
+    private static void pump(InputStream from, OutputStream to, Socket toSocket, AtomicLong counted) {
         Thread thread = new Thread(() -> {
             try (from; to) {
-                from.transferTo(to);
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    to.write(buffer, 0, n);
+                    if (counted != null) {
+                        counted.addAndGet(n);
+                    }
+                }
             } catch (IOException ignored) {
                 // one side closed
             } finally {
