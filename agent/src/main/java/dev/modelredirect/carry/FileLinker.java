@@ -1,6 +1,7 @@
 package dev.modelredirect.carry;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class FileLinker {
         if (dryRun) {
             return sameFileStore(from, to) ? How.LINKED : How.COPIED;
         }
-        Files.createDirectories(to.getParent());
+        GroupAccess.createDirectories(to.getParent());
         Path temp = AtomicFiles.temporarySibling(to);
         try {
             How how;
@@ -42,6 +43,7 @@ final class FileLinker {
                 how = How.LINKED;
             } catch (FileSystemException | UnsupportedOperationException ex) {
                 Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+                GroupAccess.share(temp);
                 how = How.COPIED;
             }
             AtomicFiles.move(temp, to);

@@ -4,6 +4,7 @@ import dev.modelredirect.archive.TarReader;
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
@@ -95,7 +96,7 @@ public final class Importer {
                     + " not be recorded and nothing is imported; make it writable or name another with --lockfile");
         }
         boolean created = !Files.exists(root);
-        Files.createDirectories(root);
+        GroupAccess.createDirectories(root);
         Path staging = AtomicFiles.temporarySibling(root.resolve("import"));
         try {
             Files.createDirectory(staging);
@@ -141,7 +142,7 @@ public final class Importer {
                             + "store an archive carries");
                 }
                 switch (entry.type()) {
-                    case '5' -> Files.createDirectories(staging.resolve(name));
+                    case '5' -> GroupAccess.createDirectories(staging.resolve(name));
                     case '0', '7' -> staged.put(name, write(archive, staging, name, entry.size(), tar.data()));
                     case '2' -> checkSnapshotLink(archive, name, entry.linkName());
                     case '1' -> staged.put(name, hardLink(archive, staging, name, entry.linkName(), staged));
@@ -156,7 +157,7 @@ public final class Importer {
     private static Hashing.Digests write(Path archive, Path staging, String name, long size, InputStream data)
             throws IOException {
         Path file = staging.resolve(name);
-        Files.createDirectories(file.getParent());
+        GroupAccess.createDirectories(file.getParent());
         if (Files.exists(file)) {
             throw refused(archive, name, "it appears twice");
         }
@@ -169,6 +170,7 @@ public final class Importer {
                 out.write(buffer, 0, n);
             }
         }
+        GroupAccess.share(file);
         return hashing.finish();
     }
 
@@ -202,7 +204,7 @@ public final class Importer {
                     + "archive (a hard link outside it)");
         }
         Path file = staging.resolve(name);
-        Files.createDirectories(file.getParent());
+        GroupAccess.createDirectories(file.getParent());
         Files.createLink(file, staging.resolve(target));
         return staged.get(target);
     }
@@ -359,7 +361,7 @@ public final class Importer {
                 present++;
                 continue;
             }
-            Files.createDirectories(target.getParent());
+            GroupAccess.createDirectories(target.getParent());
             AtomicFiles.move(staging.resolve(name), target);
             if (!name.endsWith(UrlLayout.META_SUFFIX)) {
                 files++;
@@ -382,7 +384,7 @@ public final class Importer {
         for (String name : refs) {
             Path target = root.resolve(name);
             if (!Files.exists(target)) {
-                Files.createDirectories(target.getParent());
+                GroupAccess.createDirectories(target.getParent());
                 AtomicFiles.move(staging.resolve(name), target);
             }
         }

@@ -1,5 +1,6 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +44,9 @@ public final class LastUse {
             return;
         }
         try {
-            Files.createDirectories(dir);
+            GroupAccess.createDirectories(dir);
             Files.createFile(stamp);
+                GroupAccess.share(stamp);
         } catch (FileAlreadyExistsException raced) {
             // another process made it a moment ago: its time is now too
         } catch (IOException ex) {
