@@ -46,7 +46,7 @@ public final class LastUse {
         try {
             GroupAccess.createDirectories(dir);
             Files.createFile(stamp);
-                GroupAccess.share(stamp);
+            GroupAccess.share(stamp);
         } catch (FileAlreadyExistsException raced) {
             // another process made it a moment ago: its time is now too
         } catch (IOException ex) {
