@@ -48,7 +48,7 @@ final class BridgeInstallation {
                 synchronized (this) {
                     if (redirector == null) {
                         redirector = new Redirector(config, hooks);
-                        StatusRegistration.registerInBackground();
+                        StatusRegistration.registerInBackground(StatusRegistration.AFTER_FIRST_HOOK_MILLIS);
                     }
                     current = redirector;
                 }

@@ -12,11 +12,15 @@ import javax.management.ObjectName;
 
 /**
  * Registers the {@link ModelStoreMXBean} once per JVM, on a low-priority daemon thread: making the platform MBean
- * server costs tens of milliseconds, so it never happens in {@code premain} nor on an application thread. Started
- * when a hook first calls (the store is about to be needed), or at once when the agent is attached. A failure is
- * logged at debug level and changes nothing else.
+ * server costs tens of milliseconds of CPU, so it never happens in {@code premain} nor on an application thread, and
+ * not while the application loads its first model: the thread starts when a hook first calls and waits
+ * {@link #AFTER_FIRST_HOOK_MILLIS} first. When the agent is attached to a running JVM it registers at once. A failure
+ * is logged at debug level and changes nothing else.
  */
 final class StatusRegistration {
+    /** Wait between the first hook call and the registration, so start-up and the first model load go first. */
+    static final long AFTER_FIRST_HOOK_MILLIS = 2000;
+
     private static final AtomicBoolean STARTED = new AtomicBoolean();
     private static volatile Supplier<ModelStoreStatus> status;
 
@@ -28,12 +32,19 @@ final class StatusRegistration {
         status = () -> new ModelStoreStatus(config, hooks, installed, BridgeInstallation::openedStore);
     }
 
-    /** Starts the registration thread, the first time only. */
-    static void registerInBackground() {
+    /** Starts the registration thread, the first time only; it registers after {@code delayMillis}. */
+    static void registerInBackground(long delayMillis) {
         if (status == null || !STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread thread = new Thread(StatusRegistration::register, "model-redirect-jmx");
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException ex) {
+                return;
+            }
+            register();
+        }, "model-redirect-jmx");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();

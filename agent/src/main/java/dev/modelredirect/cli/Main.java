@@ -14,7 +14,7 @@ public final class Main {
 
     Main() {
         for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand(),
-                new ServeCommand()}) {
+                new ServeCommand(), new DoctorCommand()}) {
             commands.put(command.name(), command);
         }
     }
