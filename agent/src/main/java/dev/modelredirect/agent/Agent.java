@@ -18,8 +18,8 @@ import java.util.Map;
  * loaded until a target class appears: no Byte Buddy, no HTTP client, no store. An application without DJL runs as it
  * would without the agent. With {@code strict=true}, a bad key or a hook that does not fit the library on the class
  * path stops the JVM with exit code 78 before {@code main}. No exception of the agent reaches the application. The
- * live-status MBean ({@link ModelStoreMXBean}) is registered in the background a moment after a hook first calls, or
- * at once when attached.
+ * live-status MBean ({@link ModelStoreMXBean}) is registered in the background after a hook first calls (see
+ * {@link StatusRegistration}), or at once when attached.
  */
 public final class Agent {
     private Agent() {
