@@ -79,7 +79,8 @@ final class PullCommand extends StoreCommand {
         boolean update = args.flag("update");
         List<Map<String, Object>> results = new ArrayList<>();
         int failures = 0;
-        try (ModelStore store = ModelStore.open(config, ConsoleProgress.stderr())) {
+        ConsoleProgress progress = ConsoleProgress.stderr();
+        try (ModelStore store = ModelStore.open(config, progress)) {
             List<String> sources = new ArrayList<>(new LinkedHashSet<>(args.positional()));
             if (sources.isEmpty()) {
                 try {
@@ -108,6 +109,7 @@ final class PullCommand extends StoreCommand {
                 for (Future<Map<String, Object>> future : pending) {
                     Map<String, Object> result = await(future);
                     results.add(result);
+                    progress.clear();
                     if (result.containsKey("error")) {
                         failures++;
                         err.println("model-redirect: pull failed: " + result.get("error"));

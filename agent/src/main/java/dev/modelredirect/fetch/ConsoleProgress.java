@@ -88,6 +88,18 @@ public final class ConsoleProgress implements ProgressListener {
         }
     }
 
+    /**
+     * Erases the bar, when one is drawn, so that a line can be printed to the same terminal (a result on stdout); the
+     * next update draws it again below that line.
+     */
+    public synchronized void clear() {
+        if (terminal && drawn) {
+            out.print("\r\033[K");
+            out.flush();
+            drawn = false;
+        }
+    }
+
     /** A new download: counted in the current session, or the first of a new one after a pause. */
     private synchronized Progress start(String label) {
         Progress progress = active.get(label);

@@ -79,4 +79,23 @@ class ConsoleProgressTest {
         assertThat(ConsoleProgress.duration(185)).isEqualTo("3m05s");
         assertThat(ConsoleProgress.duration(3720)).isEqualTo("1h02m");
     }
+
+    @Test
+    void clearErasesADrawnBarSoThatALineCanBePrintedAndTheNextUpdateDrawsItAgain() throws Exception {
+        ConsoleProgress progress = new ConsoleProgress(out, true);
+        progress.clear();
+        assertThat(printed()).as("nothing drawn, nothing erased").isEmpty();
+        long start = System.currentTimeMillis();
+        for (long done = 0; System.currentTimeMillis() - start < 1300; done += 1 << 20) {
+            progress.update("a.bin", done, 100L << 20);
+            Thread.sleep(20);
+        }
+        int drawnAt = printed().length();
+        assertThat(drawnAt).isPositive();
+        progress.clear();
+        assertThat(printed().substring(drawnAt)).isEqualTo("\r\033[K");
+        Thread.sleep(250);
+        progress.update("a.bin", 90L << 20, 100L << 20);
+        assertThat(printed().substring(drawnAt + 4)).startsWith("\r\033[K[").contains("90.0 MiB");
+    }
 }
