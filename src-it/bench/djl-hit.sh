@@ -4,12 +4,12 @@
 # HEAD every run; with the agent it is a store hit that sends nothing. Both share one engine cache (libtorch unpacked
 # once). Prints median wall time of each, the ratio, and the requests the server saw per run. A measurement, not a test.
 #
-#   src-it/bench/djl-hit.sh [ROUNDS]     (default 10)
+#   src-it/bench/djl-hit.sh [ROUNDS]     (default 10); JAR=/path/to/other.jar to compare builds
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export OPT_OUT_TRACKING=true
 ROUNDS=${1:-10}
-JAR=agent/target/model-redirect.jar
+JAR=${JAR:-agent/target/model-redirect.jar}
 APP=demo-app/target/demo-app.jar
 [ -f "$JAR" ] && [ -f "$APP" ] || mvn -B -q package -DskipTests -pl agent,demo-app -am
 

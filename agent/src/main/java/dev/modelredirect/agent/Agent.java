@@ -17,7 +17,9 @@ import java.util.Map;
  * the hooks call, and registers a transformer that matches the hooks' classes by name. Nothing else is
  * loaded until a target class appears: no Byte Buddy, no HTTP client, no store. An application without DJL runs as it
  * would without the agent. With {@code strict=true}, a bad key or a hook that does not fit the library on the class
- * path stops the JVM with exit code 78 before {@code main}. No exception of the agent reaches the application.
+ * path stops the JVM with exit code 78 before {@code main}. No exception of the agent reaches the application. The
+ * live-status MBean ({@link ModelStoreMXBean}) is registered in the background after a hook first calls (see
+ * {@link StatusRegistration}), or at once when attached.
  */
 public final class Agent {
     private Agent() {
@@ -56,6 +58,7 @@ public final class Agent {
             if (config.strict()) {
                 checkStrictly(transformer);
             }
+            StatusRegistration.prepare(config, hooks, transformer::installed);
             instrumentation.addTransformer(transformer, true);
             List<String> shown = new ArrayList<>(hooks);
             shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);
@@ -65,6 +68,7 @@ public final class Agent {
             }
             if (attached) {
                 retransformLoaded(instrumentation, transformer);
+                StatusRegistration.registerInBackground(0);
             }
         } catch (Throwable ex) {
             Log.warn("the agent could not start (%s); the application runs without it", ex);

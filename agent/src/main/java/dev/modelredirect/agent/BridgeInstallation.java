@@ -20,7 +20,17 @@ final class BridgeInstallation {
         Bridge.install(handler);
     }
 
-    /** Makes the {@link Redirector} (and loads the store's classes) only when a hook first calls. */
+    /** The store the hooks opened, or null while no hook has needed one. */
+    static dev.modelredirect.store.ModelStore openedStore() {
+        LazyHandler current = handler;
+        Redirector redirector = current == null ? null : current.redirector;
+        return redirector == null ? null : redirector.openedStore();
+    }
+
+    /**
+     * Makes the {@link Redirector} (and loads the store's classes) only when a hook first calls; then registers the
+     * status MBean in the background.
+     */
     private static final class LazyHandler implements java.util.function.BiFunction<String, Object[], Object> {
         private final Config config;
         private final Set<String> hooks;
@@ -38,6 +48,7 @@ final class BridgeInstallation {
                 synchronized (this) {
                     if (redirector == null) {
                         redirector = new Redirector(config, hooks);
+                        StatusRegistration.registerInBackground(StatusRegistration.AFTER_FIRST_HOOK_MILLIS);
                     }
                     current = redirector;
                 }

@@ -15,7 +15,7 @@ public final class Main {
     Main() {
         for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand(),
                 new ServeCommand(), new ListCommand(), new VerifyCommand(), new RmCommand(), new GcCommand(),
-                new MigrateCommand(), new ExportCommand(), new ImportCommand()}) {
+                new DoctorCommand(), new MigrateCommand(), new ExportCommand(), new ImportCommand()}) {
             commands.put(command.name(), command);
         }
     }

@@ -7,13 +7,29 @@ import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;
 import java.io.IOException;
 import java.io.PrintStream;
+import dev.modelredirect.log.Sizes;
+import dev.modelredirect.store.Update;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
-/** {@code pull [SOURCE...]}: downloads sources into the store; with none, every source of the lock file. */
+/**
+ * {@code pull [SOURCE...] [--update]}: downloads sources into the store, {@link #PARALLEL_SOURCES} at once with one
+ * progress display, printing one line per source in the order given; with none, every source of the lock file.
+ * {@code --update} moves branch, tag and URL pins forward.
+ */
 final class PullCommand extends StoreCommand {
+    /** Sources pulled at once; each snapshot also fetches a few of its files at once. */
+    static final int PARALLEL_SOURCES = 4;
+
     @Override
     public String name() {
         return "pull";
@@ -27,11 +43,18 @@ final class PullCommand extends StoreCommand {
     @Override
     public String help() {
         return String.join("\n",
-                "Usage: java -jar model-redirect.jar pull [SOURCE...] [options]",
+                "Usage: java -jar model-redirect.jar pull [SOURCE...] [--update] [options]",
                 "",
                 "Downloads each SOURCE into the store, verified, and pins it in the lock file. A source already in",
                 "the store is a hit: no connection is opened. Without SOURCE, pulls every source of the lock file",
-                "at its pinned revision (as `npm ci` does), which is what a Docker build stage runs.",
+                "at its pinned revision (as `npm ci` does), which is what a Docker build stage runs. Up to "
+                        + PARALLEL_SOURCES + " sources",
+                "download at once, with one progress bar on a terminal; the lines come out in the order given.",
+                "",
+                "  --update    move pins forward: a branch or tag (hf://ORG/NAME@main, or no @REV) to the commit the",
+                "              Hub names now, downloading only the files that changed; a URL is revalidated with",
+                "              its ETag and Last-Modified and downloaded again only when the server has another",
+                "              version. A source named at a full commit id stays. Prints OLD -> NEW or up to date.",
                 "",
                 "Sources:",
                 "  hf://ORG/NAME[@REV]            a whole Hub repository (snapshot)",
@@ -46,12 +69,19 @@ final class PullCommand extends StoreCommand {
     }
 
     @Override
+    Set<String> flagOptions() {
+        return Set.of("update");
+    }
+
+    @Override
     int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         Config config = StoreOptions.load(args, err);
+        boolean update = args.flag("update");
         List<Map<String, Object>> results = new ArrayList<>();
         int failures = 0;
-        try (ModelStore store = ModelStore.open(config, ConsoleProgress.stderr())) {
-            List<String> sources = new ArrayList<>(args.positional());
+        ConsoleProgress progress = ConsoleProgress.stderr();
+        try (ModelStore store = ModelStore.open(config, progress)) {
+            List<String> sources = new ArrayList<>(new LinkedHashSet<>(args.positional()));
             if (sources.isEmpty()) {
                 try {
                     sources.addAll(store.lockFile().all().keySet());
@@ -66,30 +96,99 @@ final class PullCommand extends StoreCommand {
                     return 1;
                 }
             }
-            for (String source : sources) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("source", source);
-                try {
-                    Resolution resolution = store.resolve(source);
-                    result.put("path", resolution.path().toString());
-                    result.put("hit", resolution.hit());
-                    result.put("bytes", resolution.bytesDownloaded());
-                    result.put("seconds", Math.round(resolution.nanos() / 1e6) / 1e3);
-                    if (!args.flag("json")) {
-                        out.println(resolution.describe().replace(" -> " + resolution.relativePath(),
-                                " -> " + resolution.path()));
-                    }
-                } catch (IOException | RuntimeException ex) {
-                    failures++;
-                    result.put("error", String.valueOf(ex.getMessage()));
-                    err.println("model-redirect: pull failed: " + ex.getMessage());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_SOURCES, sources.size()), r -> {
+                Thread thread = new Thread(r, "model-redirect-pull");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try {
+                List<Future<Map<String, Object>>> pending = new ArrayList<>();
+                for (String source : sources) {
+                    pending.add(pool.submit(() -> pullOne(store, source, update)));
                 }
-                results.add(result);
+                for (Future<Map<String, Object>> future : pending) {
+                    Map<String, Object> result = await(future);
+                    results.add(result);
+                    progress.clear();
+                    if (result.containsKey("error")) {
+                        failures++;
+                        err.println("model-redirect: pull failed: " + result.get("error"));
+                    } else if (!args.flag("json")) {
+                        out.println(result.remove("line"));
+                    }
+                    result.remove("line");
+                }
+            } finally {
+                pool.shutdownNow();
             }
         }
         if (args.flag("json")) {
             out.print(Json.write(results));
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /** Pulls (or updates) one source; the result as JSON fields, plus its text line under {@code line}. */
+    private static Map<String, Object> pullOne(ModelStore store, String source, boolean update) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("source", source);
+        try {
+            Update moved = update ? store.update(source) : null;
+            Resolution resolution = update ? moved.resolution() : store.resolve(source);
+            result.put("path", resolution.path().toString());
+            result.put("hit", resolution.hit());
+            result.put("bytes", resolution.bytesDownloaded());
+            result.put("seconds", Math.round(resolution.nanos() / 1e6) / 1e3);
+            String line = resolution.describe().replace(" -> " + resolution.relativePath(),
+                    " -> " + resolution.path());
+            if (moved != null) {
+                result.put("from", moved.from());
+                result.put("to", moved.to());
+                result.put("updated", moved.changed());
+                line = source + " -> " + resolution.path() + " (" + updateOutcome(moved) + ")";
+            }
+            result.put("line", line);
+        } catch (IOException | RuntimeException ex) {
+            result.put("error", String.valueOf(ex.getMessage()));
+        }
+        return result;
+    }
+
+    /** {@code up to date at V}, {@code V1 -> V2, downloaded ...}, or {@code pinned at commit V, stays}. */
+    static String updateOutcome(Update update) {
+        Resolution resolution = update.resolution();
+        String transfer = resolution.bytesDownloaded() > 0
+                ? String.format(Locale.ROOT, ", downloaded %s in %.1fs", Sizes.human(resolution.bytesDownloaded()),
+                        resolution.nanos() / 1e9)
+                : "";
+        if (update.fixed()) {
+            return "pinned at commit " + shortId(update.to()) + ", stays" + transfer;
+        }
+        if (!update.changed()) {
+            return "up to date at " + shortId(update.to()) + transfer;
+        }
+        if (update.from() == null) {
+            return "new, at " + shortId(update.to()) + transfer;
+        }
+        return shortId(update.from()) + " -> " + shortId(update.to()) + transfer;
+    }
+
+    private static String shortId(String version) {
+        return version == null ? "?" : version.length() > 12 ? version.substring(0, 12) : version;
+    }
+
+    private static Map<String, Object> await(Future<Map<String, Object>> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException ex) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("error", String.valueOf(ex.getCause()));
+            return result;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("error", "interrupted");
+            return result;
+        }
     }
 }

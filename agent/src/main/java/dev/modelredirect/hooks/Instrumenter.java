@@ -86,13 +86,7 @@ public final class Instrumenter {
         List<AsmVisitorWrapper> visitors = new ArrayList<>();
         for (String hook : hooks) {
             List<Target> targets = targets(hook);
-            String misfit = null;
-            for (Target target : targets) {
-                if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
-                    misfit = "no method " + target.description() + " in " + name;
-                    break;
-                }
-            }
+            String misfit = misfit(type, hook);
             if (misfit != null) {
                 misfits.add(hook + ": " + misfit);
                 continue;
@@ -108,6 +102,19 @@ public final class Instrumenter {
         byte[] result = applyDirectly(type, pool, bytes, new AsmVisitorWrapper.Compound(visitors));
         Log.debug("instrumented %s with %s", name, String.join(", ", installed));
         return new Result(result, installed, misfits);
+    }
+
+    /**
+     * Why {@code hook} does not fit {@code type} ({@code no method ... in ...}), or null when every method it needs is
+     * declared there with the expected signature: the one condition for installing it.
+     */
+    public static String misfit(TypeDescription type, String hook) {
+        for (Target target : targets(hook)) {
+            if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
+                return "no method " + target.description() + " in " + type.getName();
+            }
+        }
+        return null;
     }
 
     /**

@@ -59,6 +59,11 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         return current;
     }
 
+    /** The store once a hook has opened it, else null (nothing is opened by asking). */
+    public ModelStore openedStore() {
+        return store;
+    }
+
     /** Dispatches a {@link Bridge} operation to its method. */
     @Override
     @SuppressWarnings("unchecked")

@@ -107,7 +107,33 @@ final class HubResolver {
             }
         }
         context.checkCanDownload(source.spelled());
-        return source.isSnapshot() ? downloadSnapshot(source, start) : downloadFile(source, start);
+        return source.isSnapshot() ? downloadSnapshot(source, start, null) : downloadFile(source, start, null);
+    }
+
+    /**
+     * Moves a branch or tag source to the commit the Hub names now; a full commit id stays. Downloads only the
+     * files whose blobs the store lacks, then moves the ref and the pin.
+     */
+    Update update(Source.Hub source) throws IOException {
+        long start = System.nanoTime();
+        Pin pin = context.lockFile.get(source.spelled());
+        String old = pin instanceof Pin.Hub hubPin && matches(hubPin, source) ? hubPin.commit() : localCommit(source);
+        if (HubLayout.isCommit(source.revision())) {
+            return new Update(resolve(source), old, source.revision(), true);
+        }
+        context.checkCanUpdate(source.spelled());
+        String commit;
+        try {
+            commit = context.hubClient().commitOf(source.repo(), source.revision());
+        } catch (HubException ex) {
+            throw new StoreException(source.spelled() + ": " + ex.getMessage(), ex);
+        }
+        if (commit.equals(old)) {
+            return new Update(resolve(source), old, commit, false);
+        }
+        Resolution resolution = source.isSnapshot() ? downloadSnapshot(source, start, commit)
+                : downloadFile(source, start, commit);
+        return new Update(resolution, old, commit, false);
     }
 
     private Resolution resolution(Source.Hub source, Path path, boolean hit, long bytes, long start) {
@@ -281,12 +307,13 @@ final class HubResolver {
 
     // ---------------------------------------------------------------- downloads
 
-    private Resolution downloadFile(Source.Hub source, long start) throws IOException {
+    /** Downloads one file at {@code knownCommit}, or at the source's revision when null. */
+    private Resolution downloadFile(Source.Hub source, long start, String knownCommit) throws IOException {
         RepoId repo = source.repo();
         HubClient client = context.hubClient();
         HubFile meta;
         try {
-            meta = client.head(repo, source.revision(), source.path());
+            meta = client.head(repo, knownCommit != null ? knownCommit : source.revision(), source.path());
         } catch (HubException ex) {
             recordMissing(ex, repo, source.path());
             throw new StoreException(source.spelled() + ": " + ex.getMessage(), ex);
@@ -300,13 +327,14 @@ final class HubResolver {
                 start);
     }
 
-    private Resolution downloadSnapshot(Source.Hub source, long start) throws IOException {
+    /** Downloads a whole snapshot at {@code knownCommit}, or at the commit the source's revision names when null. */
+    private Resolution downloadSnapshot(Source.Hub source, long start, String knownCommit) throws IOException {
         RepoId repo = source.repo();
         HubClient client = context.hubClient();
         String commit;
         List<TreeEntry> tree;
         try {
-            commit = HubLayout.isCommit(source.revision()) ? source.revision()
+            commit = knownCommit != null ? knownCommit : HubLayout.isCommit(source.revision()) ? source.revision()
                     : client.commitOf(repo, source.revision());
             tree = client.tree(repo, commit);
         } catch (HubException ex) {

@@ -54,6 +54,7 @@ public final class ModelStore implements Closeable {
     private final HubResolver hubResolver;
     private final UrlResolver urlResolver;
     private final LastUse lastUse;
+    private final StoreStatistics statistics = new StoreStatistics();
     private Http http;
     private HubClient hubClient;
     private FileDownloader downloader;
@@ -115,17 +116,56 @@ public final class ModelStore implements Closeable {
      * @throws IOException    when the download fails (the store is left as it was)
      */
     public Resolution resolve(String source) throws IOException {
-        return resolve(parse(source));
+        Source parsed;
+        try {
+            parsed = parse(source);
+        } catch (StoreException ex) {
+            statistics.failed(source, ex, 0);
+            throw ex;
+        }
+        return resolve(parsed);
     }
 
     /** {@link #resolve(String)} for a parsed source. */
     public Resolution resolve(Source source) throws IOException {
-        Resolution resolution = source instanceof Source.Hub hub ? hubResolver.resolve(hub)
-                : urlResolver.resolve((Source.Url) source, this::http);
+        long start = System.nanoTime();
+        try {
+            Resolution resolution = source instanceof Source.Hub hub ? hubResolver.resolve(hub)
+                    : urlResolver.resolve((Source.Url) source, this::http);
+            statistics.record(resolution);
+            recordLastUse(source);
+            return resolution;
+        } catch (IOException | RuntimeException ex) {
+            statistics.failed(source.spelled(), ex, System.nanoTime() - start);
+            throw ex;
+        }
+    }
+
+    /**
+     * Moves a source forward ({@code pull --update}): a Hub branch or tag to the commit it names now, a URL to what
+     * the server sends now (revalidated with the pinned ETag and Last-Modified), downloading only what changed and
+     * moving the pin. A source named at a full commit id stays where it is.
+     *
+     * @throws StoreException offline, on a read-only store, or when the Hub refuses
+     */
+    public Update update(String source) throws IOException {
+        Source parsed = parse(source);
+        Update update = parsed instanceof Source.Hub hub ? hubResolver.update(hub)
+                : urlResolver.update((Source.Url) parsed, this::http);
+        statistics.record(update.resolution());
+        recordLastUse(parsed);
+        return update;
+    }
+
+    private void recordLastUse(Source source) {
         if (!context.readOnly()) {
             lastUse.record(source.spelled());
         }
-        return resolution;
+    }
+
+    /** What this store answered since it was opened. */
+    public StoreStatistics statistics() {
+        return statistics;
     }
 
     /** The local path of a source if the store has it; never connects, never writes. */

@@ -74,6 +74,19 @@ final class StoreContext {
         }
     }
 
+    /** Throws the error of an update that may not connect or write: offline, or a read-only store. */
+    void checkCanUpdate(String source) throws StoreException {
+        if (offline) {
+            throw new StoreException("cannot update " + source + ": offline=true, so no connection is opened. Run "
+                    + "`java -jar model-redirect.jar pull --update " + source + "` where the network is reachable, or "
+                    + "set offline=false");
+        }
+        if (readOnly) {
+            throw new StoreException("cannot update " + source + ": the store " + root + " is read-only, so nothing "
+                    + "is written. Update it where it is writable, or point the store key at a writable folder");
+        }
+    }
+
     /** Records a pin unless the store is read-only; a failure to write is a warning, never a failed resolution. */
     void pin(String source, Pin pin) {
         if (readOnly) {

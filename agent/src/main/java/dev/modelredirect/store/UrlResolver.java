@@ -70,6 +70,72 @@ final class UrlResolver {
             }
             size = size >= 0 ? size : pinned.size();
         }
+        return fetch(source, client, asked, probe, size, expected, start);
+    }
+
+    /**
+     * Revalidates a pinned URL with its ETag and Last-Modified (a conditional HEAD) and downloads it again only when
+     * the server has another version; then moves the pin. An unpinned URL is resolved as on a miss.
+     */
+    Update update(Source.Url source, HttpSupplier httpSupplier) throws IOException {
+        long start = System.nanoTime();
+        context.checkCanUpdate(source.spelled());
+        Pin pin = context.lockFile.get(source.spelled());
+        Pin.Url urlPin = pin instanceof Pin.Url p && !p.files().isEmpty() ? p : null;
+        if (urlPin == null) {
+            Resolution resolution = resolve(source, httpSupplier);
+            return new Update(resolution, null, pinnedSha256(source), false);
+        }
+        String old = urlPin.files().get(0).sha256();
+        Http client = httpSupplier.get();
+        HttpUrl asked = HttpUrl.get(source.url().text());
+        Probe probe = revalidate(client, asked, urlPin);
+        if (probe == null) {
+            return new Update(resolve(source, httpSupplier), old, old, false);
+        }
+        Resolution resolution = fetch(source, client, asked, probe, probe.size, List.of(), start);
+        return new Update(resolution, old, pinnedSha256(source), false);
+    }
+
+    private String pinnedSha256(Source.Url source) throws StoreException {
+        Pin pin = context.lockFile.get(source.spelled());
+        return pin != null && !pin.files().isEmpty() ? pin.files().get(0).sha256() : null;
+    }
+
+    /**
+     * A HEAD with {@code If-None-Match} and {@code If-Modified-Since} from the pin: null when the server still has
+     * the pinned version (304, or the same validators and size), else the probe of the new version.
+     */
+    private Probe revalidate(Http client, HttpUrl url, Pin.Url pin) throws IOException {
+        okhttp3.Request.Builder request = client.request(url).head();
+        if (pin.etag() != null) {
+            request.header("If-None-Match", pin.etag());
+        }
+        if (pin.lastModified() != null) {
+            request.header("If-Modified-Since", pin.lastModified());
+        }
+        try (Response response = client.execute(request.build(), Http.Redirects.ALL)) {
+            if (response.code() == 304) {
+                return null;
+            }
+            if (!response.isSuccessful()) {
+                return probe(client, url);
+            }
+            Probe probe = new Probe(response.request().url(), parseLong(response.header("Content-Length")),
+                    response.header("ETag"), response.header("Last-Modified"));
+            long pinnedSize = pin.files().get(0).size();
+            boolean sameSize = probe.size < 0 || probe.size == pinnedSize;
+            boolean sameEtag = pin.etag() != null && pin.etag().equals(probe.etag);
+            boolean sameDate = pin.etag() == null && probe.etag == null && pin.lastModified() != null
+                    && pin.lastModified().equals(probe.lastModified);
+            return sameSize && (sameEtag || sameDate) ? null : probe;
+        }
+    }
+
+    /** Downloads the URL into its place (verified against {@code expected}), writes its record and pins it. */
+    private Resolution fetch(Source.Url source, Http client, HttpUrl asked, Probe probe, long size,
+            List<ExpectedDigest> expected, long start) throws IOException {
+        Path file = layout.file(source.url());
         Hashing.Digests digests;
         long transferred;
         try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(source.url()), source.spelled())) {
