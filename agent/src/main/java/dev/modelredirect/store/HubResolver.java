@@ -70,6 +70,9 @@ final class HubResolver {
             return Files.isRegularFile(file) ? file : null;
         }
         List<TreeEntry> tree = readTree(source.repo(), commit);
+        if (tree == null) {
+            tree = snapshotWrittenByOthers(source.repo(), commit);
+        }
         if (tree != null) {
             return missingEntries(source.repo(), commit, tree).isEmpty() ? layout.snapshotDir(source.repo(), commit)
                     : null;

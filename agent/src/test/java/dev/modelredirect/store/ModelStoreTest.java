@@ -311,6 +311,24 @@ class ModelStoreTest {
     }
 
     @Test
+    void whichFindsAWholeSnapshotAnotherHubClientWroteWithoutAFileList() throws Exception {
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path dir = root.resolve("hub/models--js--written");
+        Files.createDirectories(dir.resolve("blobs"));
+        Files.createDirectories(dir.resolve("refs"));
+        Files.createDirectories(dir.resolve("snapshots/" + commit));
+        Files.write(dir.resolve("blobs/" + config.gitSha1()), config.bytes());
+        Files.writeString(dir.resolve("refs/main"), commit);
+        Files.createSymbolicLink(dir.resolve("snapshots/" + commit + "/config.json"),
+                Path.of("../../blobs/" + config.gitSha1()));
+        try (ModelStore store = store()) {
+            assertThat(store.which("hf://js/written")).contains(dir.resolve("snapshots/" + commit));
+            assertThat(store.resolve("hf://js/written").path()).isEqualTo(dir.resolve("snapshots/" + commit));
+        }
+        assertThat(hub.requests()).isEmpty();
+    }
+
+    @Test
     void whichNeverConnectsAndAnswersEmptyForAMiss() throws Exception {
         try (ModelStore store = store()) {
             assertThat(store.which("hf://org/tiny/config.json")).isEmpty();
