@@ -58,7 +58,7 @@ public final class Agent {
             if (config.strict()) {
                 checkStrictly(transformer);
             }
-            StatusRegistration.prepare(config, hooks, transformer::installed);
+            StatusRegistration.prepare(config, hooks, transformer);
             instrumentation.addTransformer(transformer, true);
             List<String> shown = new ArrayList<>(hooks);
             shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);

@@ -3,10 +3,8 @@ package dev.modelredirect.agent;
 import dev.modelredirect.config.Config;
 import dev.modelredirect.log.Log;
 import java.lang.management.ManagementFactory;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
@@ -26,14 +24,21 @@ final class StatusRegistration {
     private static final long LOOK_MILLIS = 250;
 
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static volatile Supplier<ModelStoreStatus> status;
+    private static volatile Config config;
+    private static volatile List<String> hooks;
+    private static volatile HookTransformer transformer;
 
     private StatusRegistration() {
     }
 
-    /** Remembers what the MBean will show; cheap, for {@code premain}. */
-    static void prepare(Config config, List<String> hooks, Supplier<? extends Collection<String>> installed) {
-        status = () -> new ModelStoreStatus(config, hooks, installed, BridgeInstallation::openedStore);
+    /**
+     * Remembers what the MBean will show; for {@code premain}, so it only stores references (no lambda, no MBean
+     * class is loaded here).
+     */
+    static void prepare(Config agentConfig, List<String> agentHooks, HookTransformer agentTransformer) {
+        hooks = agentHooks;
+        transformer = agentTransformer;
+        config = agentConfig;
     }
 
     /**
@@ -41,7 +46,7 @@ final class StatusRegistration {
      * {@code delayMillis}.
      */
     static void registerInBackground(long delayMillis) {
-        if (status == null || !STARTED.compareAndSet(false, true)) {
+        if (config == null || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread thread = new Thread(() -> {
@@ -71,7 +76,9 @@ final class StatusRegistration {
                 Log.debug("%s is registered already (another copy of the agent); not registered again", name);
                 return;
             }
-            server.registerMBean(status.get(), name);
+            HookTransformer installed = transformer;
+            server.registerMBean(new ModelStoreStatus(config, hooks, installed::installed,
+                    BridgeInstallation::openedStore), name);
             Log.debug("live status registered as the MBean %s", name);
         } catch (Throwable ex) {
             Log.debug("the live-status MBean could not be registered (%s); the agent works without it", ex);
