@@ -1,8 +1,10 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.SafePaths;
 
+import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.json.JsonException;
@@ -177,17 +179,64 @@ public final class LockFile {
                         -1), JsonValues.requiredString(file, "sha256").toLowerCase(Locale.ROOT),
                         JsonValues.string(file, "blob")));
             }
+            Pin parsed;
             if (pin.containsKey("commit")) {
                 String type = JsonValues.string(pin, "type");
-                pins.put(entry.getKey(), new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
-                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files));
+                parsed = new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
+                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files);
             } else {
-                pins.put(entry.getKey(), new Pin.Url(JsonValues.requiredString(pin, "url"),
-                        JsonValues.string(pin, "finalUrl"), JsonValues.string(pin, "etag"),
-                        JsonValues.string(pin, "lastModified"), files));
+                parsed = new Pin.Url(JsonValues.requiredString(pin, "url"), JsonValues.string(pin, "finalUrl"),
+                        JsonValues.string(pin, "etag"), JsonValues.string(pin, "lastModified"), files);
             }
+            String problem = problem(parsed);
+            if (problem != null) {
+                throw new JsonException("source '" + entry.getKey() + "': " + problem);
+            }
+            pins.put(entry.getKey(), parsed);
         }
         return pins;
+    }
+
+    /**
+     * Why a pin read from the file cannot be trusted, or null. The lock file comes with a clone of the project, so
+     * every name in it that becomes a path in the store is checked as a server's names are: a Hub repository id, a
+     * 40-hex commit, safe relative file paths, revisions and blob names (one segment); URL files under {@code url/};
+     * a sha256 of 64 hex digits.
+     */
+    static String problem(Pin pin) {
+        if (pin instanceof Pin.Hub hub) {
+            String[] parts = hub.repo().split("/", -1);
+            if (parts.length != 2) {
+                return "repo '" + hub.repo() + "' is not ORG/NAME";
+            }
+            try {
+                new RepoId(hub.type(), parts[0], parts[1]);
+            } catch (IllegalArgumentException ex) {
+                return "repo '" + hub.repo() + "': " + ex.getMessage();
+            }
+            if (!HubLayout.isCommit(hub.commit())) {
+                return "commit '" + hub.commit() + "' is not a 40-hex commit id";
+            }
+            if (SafePaths.problem(hub.revision()) != null) {
+                return "revision '" + hub.revision() + "': " + SafePaths.problem(hub.revision());
+            }
+        }
+        for (PinnedFile file : pin.files()) {
+            String path = file.path();
+            if (SafePaths.problem(path) != null) {
+                return "file path '" + path + "': " + SafePaths.problem(path);
+            }
+            if (pin instanceof Pin.Url && !path.startsWith("url/")) {
+                return "file path '" + path + "' of a URL source is not under url/";
+            }
+            if (file.blob() != null && (SafePaths.problem(file.blob()) != null || file.blob().contains("/"))) {
+                return "blob '" + file.blob() + "' of " + path + " is not a plain file name";
+            }
+            if (!ExpectedDigest.isHex(file.sha256(), 64)) {
+                return "sha256 '" + file.sha256() + "' of " + path + " is not 64 hex digits";
+            }
+        }
+        return null;
     }
 
     private static RepoType repoType(String type) {

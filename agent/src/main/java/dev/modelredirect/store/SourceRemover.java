@@ -1,5 +1,6 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.JsonValues;
 import java.io.IOException;
@@ -210,7 +211,8 @@ public final class SourceRemover {
             if (stillPinned.contains(pin.commit() + "/" + file.path())) {
                 continue;
             }
-            Path link = repo.dir().resolve("snapshots").resolve(pin.commit()).resolve(file.path());
+            Path link = SafePaths.resolve(repo.dir().resolve("snapshots").resolve(pin.commit()), file.path(),
+                    "the pinned file of " + pin.repo());
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                 cleanup.delete(link, "snapshot file");
                 removedLinks.add(pin.commit() + "/" + file.path());

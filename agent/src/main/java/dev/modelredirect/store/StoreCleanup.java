@@ -87,6 +87,7 @@ public final class StoreCleanup {
 
     /** Deletes a file or a whole folder, counting {@code bytes}. */
     void removeTree(Path path, long bytes, String why) throws IOException {
+        checkInside(path);
         removed.add(new Removed(path, bytes, why));
         if (!dryRun) {
             deleteTree(path);
@@ -98,6 +99,7 @@ public final class StoreCleanup {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        checkInside(path);
         removed.add(new Removed(path, Files.isSymbolicLink(path) ? 0 : StoreInventory.sizeOf(path), why));
         if (!dryRun) {
             Files.deleteIfExists(path);
@@ -107,14 +109,44 @@ public final class StoreCleanup {
 
     /** Deletes a folder without counting it: its files were counted one by one. */
     void deleteFolder(Path folder) throws IOException {
+        checkInside(folder);
         if (!dryRun && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             deleteTree(folder);
         }
     }
 
+    /**
+     * Refuses a path outside the store: the path itself (normalised), and the real folder that holds it (so a folder
+     * link inside the store that leads out is not followed into someone else's files). Whatever names it, a lock
+     * file or a cache written by others, nothing outside the store is ever deleted.
+     */
+    private void checkInside(Path path) throws StoreException {
+        Path normalRoot = root.toAbsolutePath().normalize();
+        Path normal = path.toAbsolutePath().normalize();
+        boolean inside = normal.startsWith(normalRoot) && !normal.equals(normalRoot);
+        if (inside) {
+            try {
+                Path realParent = normal.getParent().toRealPath();
+                inside = realParent.startsWith(normalRoot.toRealPath());
+            } catch (NoSuchFileException gone) {
+                inside = true;
+            } catch (IOException ex) {
+                inside = false;
+            }
+        }
+        if (!inside) {
+            throw new StoreException("refused to delete " + path + ": it is not inside the store " + root
+                    + " (a lock file or a link in the store names a place outside it). Nothing outside the store is "
+                    + "ever deleted; check the lock file and the store's folders for links, then run the command "
+                    + "again");
+        }
+    }
+
     /** Deletes empty folders up from {@code dir}, stopping at the first that is not empty or at a store folder. */
     private void deleteEmptyParents(Path dir) {
-        while (dir != null && dir.startsWith(root) && !dir.equals(root)
+        Path normalRoot = root.toAbsolutePath().normalize();
+        dir = dir == null ? null : dir.toAbsolutePath().normalize();
+        while (dir != null && dir.startsWith(normalRoot) && !dir.equals(normalRoot)
                 && !STORE_FOLDERS.contains(dir.getFileName().toString())) {
             try {
                 Files.delete(dir);

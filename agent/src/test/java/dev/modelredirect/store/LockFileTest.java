@@ -51,6 +51,31 @@ class LockFileTest {
     }
 
     @Test
+    void pinsThatWouldNameAPlaceOutsideTheStoreMakeTheLockFileInvalid() throws Exception {
+        List<Pin> hostile = List.of(
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "../../../../victim", hubPin.files()),
+                new Pin.Hub(RepoType.MODEL, "../name", "main", "a".repeat(40), hubPin.files()),
+                new Pin.Hub(RepoType.MODEL, "org/name", "../../x", "a".repeat(40), hubPin.files()),
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40),
+                        List.of(new PinnedFile("../../../etc/passwd", 2, "b".repeat(64), "c".repeat(40)))),
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40),
+                        List.of(new PinnedFile("/etc/passwd", 2, "b".repeat(64), "c".repeat(40)))),
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40),
+                        List.of(new PinnedFile("config.json", 2, "b".repeat(64), "../../blobs/x"))),
+                new Pin.Url("https://h/m.zip", null, null, null,
+                        List.of(new PinnedFile("hub/models--org--name/blobs/x", 9, "d".repeat(64), null))));
+        for (Pin pin : hostile) {
+            Files.deleteIfExists(dir.resolve("models.lock"));
+            lockFile().put("hf://org/name", pin);
+            assertThatThrownBy(() -> lockFile().get("hf://org/name")).as("%s", pin)
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("the lock file " + dir.resolve("models.lock") + " is not valid")
+                    .hasMessageContaining("source 'hf://org/name'")
+                    .hasMessageContaining("restore it from version control");
+        }
+    }
+
+    @Test
     void aBrokenLockFileIsReportedWithWhatToDo() throws Exception {
         Files.writeString(dir.resolve("models.lock"), "{ not json");
         assertThatThrownBy(() -> lockFile().get("x")).isInstanceOf(StoreException.class)

@@ -135,6 +135,26 @@ class SourceRemoverTest {
     }
 
     @Test
+    void aCommittedLockFileWhosePinClimbsOutOfTheStoreDeletesNothingAnywhere() throws Exception {
+        Path victim = Files.createDirectories(root.resolveSibling(root.getFileName() + "-victim").resolve("keep"));
+        try {
+            Files.writeString(victim.resolve("important.txt"), "keep me");
+            String climb = "../../../../" + victim.getParent().getFileName();
+            Files.writeString(root.resolve("models.lock"), lockFile().replace(repo.commit(), climb));
+            String before = listing();
+            assertThatThrownBy(() -> remover(root, false).remove("hf://org/tiny"))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("is not valid")
+                    .hasMessageContaining("is not a 40-hex commit id");
+            assertThat(victim.resolve("important.txt")).hasContent("keep me");
+            assertThat(listing()).isEqualTo(before);
+        } finally {
+            Files.deleteIfExists(victim.resolve("important.txt"));
+            Files.deleteIfExists(victim);
+            Files.deleteIfExists(victim.getParent());
+        }
+    }
+
+    @Test
     void aReadOnlyStoreIsRefusedNamingTheStoreAndNothingChanges() throws Exception {
         aged(Files.writeString(blob("0".repeat(64)), "orphan"));
         String before = listing();

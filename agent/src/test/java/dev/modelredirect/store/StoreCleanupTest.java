@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,26 @@ class StoreCleanupTest {
         assertThat(cleanup.outcome().bytes()).isEqualTo(5);
         assertThat(cleanup.outcome().removed()).singleElement()
                 .isEqualTo(new StoreCleanup.Removed(file, 5, "URL file"));
+    }
+
+    @Test
+    void aFolderLinkLeadingOutOfTheStoreIsNeverFollowedIntoADeletion() throws Exception {
+        Path outside = Files.createDirectories(root.resolveSibling(root.getFileName() + "-outside"));
+        try {
+            Files.writeString(outside.resolve("important.txt"), "keep me");
+            Files.createDirectories(root.resolve("hub/models--org--name"));
+            Files.createSymbolicLink(root.resolve("hub/models--org--name/snapshots"), outside);
+            StoreCleanup cleanup = new StoreCleanup(root, false);
+            assertThatThrownBy(() -> cleanup.delete(root.resolve("hub/models--org--name/snapshots/important.txt"),
+                    "snapshot file")).isInstanceOf(StoreException.class).hasMessageContaining("not inside the store");
+            assertThatThrownBy(() -> cleanup.deleteFolder(root.resolve("hub/../../" + outside.getFileName())))
+                    .isInstanceOf(StoreException.class);
+            assertThat(outside.resolve("important.txt")).hasContent("keep me");
+            assertThat(cleanup.outcome().removed()).isEmpty();
+        } finally {
+            Files.deleteIfExists(outside.resolve("important.txt"));
+            Files.deleteIfExists(outside);
+        }
     }
 
     @Test
