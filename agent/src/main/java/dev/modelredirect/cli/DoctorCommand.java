@@ -201,8 +201,14 @@ final class DoctorCommand extends StoreCommand {
                 + "written. Pre-fill it with `pull` where it is writable, or point the store key at a writable folder");
     }
 
-    /** Whether a file can really be made there (root may not be stopped by permissions, a read-only mount may). */
+    /**
+     * Whether a file can really be made there (root is not stopped by permissions, so a probe file is made and deleted);
+     * never tried where the file system already says it is read-only.
+     */
     private static boolean canWrite(Path dir) {
+        if (!Files.isWritable(dir)) {
+            return false; // a read-only mount says so without a write attempt
+        }
         try {
             Path probe = Files.createTempFile(dir, ".doctor-", ".tmp");
             Files.delete(probe);
