@@ -17,6 +17,7 @@ import dev.modelredirect.store.NamedLocks;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.store.PinnedFile;
 import dev.modelredirect.store.StoreException;
+import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.UrlLayout;
 import dev.modelredirect.store.WebUrl;
 import java.io.BufferedInputStream;
@@ -105,8 +106,11 @@ public final class Importer {
         boolean created = !Files.exists(root);
         GroupAccess.createDirectories(root);
         Path staging = AtomicFiles.temporarySibling(root.resolve("import"));
+        NamedLocks.Held inUse = null;
         try {
             Files.createDirectory(staging);
+            // held while the import runs, so gc and verify --repair leave the staging folder alone
+            inUse = NamedLocks.acquire(staging.resolve(StoreInventory.IMPORT_LOCK), "import");
             Map<String, Hashing.Digests> staged = stage(archive, staging);
             Map<String, Pin> pins = verify(archive, staging, staged);
             return publish(archive, staging, staged, pins);
@@ -118,6 +122,9 @@ public final class Importer {
             throw ex;
         } finally {
             deleteTree(staging);
+            if (inUse != null) {
+                inUse.close();
+            }
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.modelredirect.store;
 
-import dev.modelredirect.files.UnsafePathException;
-import dev.modelredirect.hub.RepoId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,7 +45,7 @@ public final class GarbageCollector {
                 cleanup.keep(inventory.root().relativize(leftover.path()) + ": a download or write in progress");
                 continue;
             }
-            try (NamedLocks.Held held = blobLockOf(leftover.path())) {
+            try (NamedLocks.Held held = inventory.claim(leftover.path())) {
                 if (held == null) {
                     cleanup.keep(inventory.root().relativize(leftover.path()) + ": its download holds the lock");
                     continue;
@@ -102,25 +100,6 @@ public final class GarbageCollector {
             keys.add(UnpackedLayout.key(file.toRealPath()));
         } catch (IOException gone) {
             // removed meanwhile: nothing to keep for it
-        }
-    }
-
-    /** The blob lock of a partial blob file ({@code blobs/ETAG.p<pid>-<hex>.incomplete}); a free dummy otherwise. */
-    private NamedLocks.Held blobLockOf(Path leftover) throws IOException {
-        Path blobs = leftover.getParent();
-        if (blobs == null || !blobs.getFileName().toString().equals("blobs") || blobs.getParent() == null) {
-            return () -> { };
-        }
-        RepoId repo = StoreInventory.repoOf(blobs.getParent().getFileName().toString());
-        String name = leftover.getFileName().toString();
-        int dot = name.indexOf('.');
-        if (repo == null || dot <= 0) {
-            return () -> { };
-        }
-        try {
-            return NamedLocks.tryAcquire(inventory.hubLayout().lock(repo, name.substring(0, dot)));
-        } catch (UnsafePathException ex) {
-            return () -> { };
         }
     }
 
