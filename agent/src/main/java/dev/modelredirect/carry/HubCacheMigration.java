@@ -7,6 +7,7 @@ import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.store.HubLayout;
 import dev.modelredirect.store.LockFile;
+import dev.modelredirect.store.NamedLocks;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.store.PinnedFile;
 import java.io.IOException;
@@ -33,6 +34,8 @@ final class HubCacheMigration {
     private final LockFile lockFile;
     private final FileLinker linker;
     private final MigrationReport report;
+    private final List<NamedLocks.Held> blobLocks = new ArrayList<>();
+    private final java.util.Set<Path> heldBlobs = new java.util.HashSet<>();
 
     /** One blob available in the store after the blob pass: its size and sha256. */
     private record Blob(long size, String sha256) {
@@ -77,20 +80,29 @@ final class HubCacheMigration {
         }
     }
 
+    /**
+     * Brings one repository over. Each blob's named lock is held from placing it until its snapshot links exist, so a
+     * gc or rm running meanwhile keeps it (a hard link keeps the source's old mtime, which must stay untouched, so the
+     * age test alone would not).
+     */
     private void migrateRepo(Path dir, RepoId repo) throws IOException {
-        Map<String, Blob> blobs = migrateBlobs(dir, repo);
         Map<String, List<PinnedFile>> snapshots = new TreeMap<>();
-        Path snapshotsDir = dir.resolve("snapshots");
-        for (Path snapshot : sorted(snapshotsDir)) {
-            String commit = name(snapshot);
-            if (!HubLayout.isCommit(commit) || !Files.isDirectory(snapshot)) {
-                report.skipped(label(snapshot), "not a snapshot folder named by a 40-hex commit id");
-                continue;
+        try {
+            Map<String, Blob> blobs = migrateBlobs(dir, repo);
+            Path snapshotsDir = dir.resolve("snapshots");
+            for (Path snapshot : sorted(snapshotsDir)) {
+                String commit = name(snapshot);
+                if (!HubLayout.isCommit(commit) || !Files.isDirectory(snapshot)) {
+                    report.skipped(label(snapshot), "not a snapshot folder named by a 40-hex commit id");
+                    continue;
+                }
+                List<PinnedFile> files = migrateSnapshot(snapshot, repo, commit, blobs);
+                if (files != null) {
+                    snapshots.put(commit, files);
+                }
             }
-            List<PinnedFile> files = migrateSnapshot(snapshot, repo, commit, blobs);
-            if (files != null) {
-                snapshots.put(commit, files);
-            }
+        } finally {
+            releaseBlobLocks();
         }
         Path refsDir = dir.resolve("refs");
         if (!Files.isDirectory(refsDir)) {
@@ -124,6 +136,7 @@ final class HubCacheMigration {
                 continue;
             }
             Path target = layout.blob(repo, name);
+            lockBlob(repo, name);
             if (Files.exists(target)) {
                 if (Files.size(target) != digests.size()) {
                     report.skipped(label(file), "the store has a blob of that name with another size ("
@@ -139,6 +152,22 @@ final class HubCacheMigration {
             blobs.put(name, new Blob(digests.size(), digests.sha256()));
         }
         return blobs;
+    }
+
+    /** Takes the named lock of a blob about to be placed or linked (not on a dry run), held until the repo is done. */
+    private void lockBlob(RepoId repo, String blob) throws IOException {
+        Path lock = layout.lock(repo, blob);
+        if (!linker.dryRun() && heldBlobs.add(lock)) {
+            blobLocks.add(NamedLocks.acquire(lock, "blob " + blob));
+        }
+    }
+
+    private void releaseBlobLocks() {
+        for (NamedLocks.Held held : blobLocks) {
+            held.close();
+        }
+        blobLocks.clear();
+        heldBlobs.clear();
     }
 
     /** The files of one snapshot as pins; null when one of them could not be brought over. */
@@ -177,6 +206,7 @@ final class HubCacheMigration {
                 Hashing.Digests digests = Digests.of(entry);
                 blob = digests.sha256();
                 Path target = layout.blob(repo, blob);
+                lockBlob(repo, blob);
                 if (!Files.exists(target)) {
                     FileLinker.How how = linker.place(entry, target);
                     report.imported(label(entry), layout.root().getParent().relativize(target).toString(),

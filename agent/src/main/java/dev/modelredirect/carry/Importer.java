@@ -11,17 +11,22 @@ import dev.modelredirect.json.Json;
 import dev.modelredirect.json.JsonException;
 import dev.modelredirect.json.JsonValues;
 import dev.modelredirect.store.HubLayout;
+import dev.modelredirect.files.UnsafePathException;
 import dev.modelredirect.store.LockFile;
+import dev.modelredirect.store.NamedLocks;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.store.PinnedFile;
 import dev.modelredirect.store.StoreException;
+import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.UrlLayout;
+import dev.modelredirect.store.WebUrl;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -41,9 +46,12 @@ import java.util.stream.Stream;
  * be plain relative paths under {@code hub/} or {@code url/} (or the {@code models.lock} fragment), links may only be
  * snapshot links to their repository's blobs (hard links only to earlier entries), no devices or other special
  * entries; every blob must match its name, every pinned file its pin. Then it is published in the order readers
- * need: blobs and URL files, snapshot links, refs and file lists (each only where the store has none), and last the
- * pins, merged into the store's lock file through
- * {@link LockFile}. A refused archive leaves the store exactly as it was.
+ * need: blobs and URL files (each blob's named lock held until its snapshot link exists, so gc and rm keep it), snapshot
+ * links, file lists and refs (where the store has none), the ref of every pin that moves (moved with it, as
+ * {@code pull --update} does, so other Hub clients sharing {@code hub/} see the pinned commit), and last the pins,
+ * merged into the store's lock file through {@link LockFile}. A URL pin may only name the file where the store keeps
+ * its URL. An import never replaces a stored file: one the store holds with the same bytes is already present, one
+ * with other bytes refuses the archive. A refused archive leaves the store exactly as it was.
  */
 public final class Importer {
     /**
@@ -98,11 +106,14 @@ public final class Importer {
         boolean created = !Files.exists(root);
         GroupAccess.createDirectories(root);
         Path staging = AtomicFiles.temporarySibling(root.resolve("import"));
+        NamedLocks.Held inUse = null;
         try {
             Files.createDirectory(staging);
+            // held while the import runs, so gc and verify --repair leave the staging folder alone
+            inUse = NamedLocks.acquire(staging.resolve(StoreInventory.IMPORT_LOCK), "import");
             Map<String, Hashing.Digests> staged = stage(archive, staging);
             Map<String, Pin> pins = verify(archive, staging, staged);
-            return publish(staging, staged, pins);
+            return publish(archive, staging, staged, pins);
         } catch (IOException | RuntimeException ex) {
             deleteTree(staging);
             if (created) {
@@ -111,6 +122,9 @@ public final class Importer {
             throw ex;
         } finally {
             deleteTree(staging);
+            if (inUse != null) {
+                inUse.close();
+            }
         }
     }
 
@@ -319,12 +333,18 @@ public final class Importer {
         }
     }
 
-    private static void verifyUrl(Path archive, String source, Pin.Url pin, Map<String, Hashing.Digests> staged,
+    private void verifyUrl(Path archive, String source, Pin.Url pin, Map<String, Hashing.Digests> staged,
             Map<String, String> accounted) throws StoreException {
         for (PinnedFile file : pin.files()) {
             if (!file.path().startsWith("url/") || !SafePaths.isSafe(file.path())) {
                 throw refused(archive, "models.lock", "the pin of " + source + " names the file '" + file.path()
                         + "' outside url/");
+            }
+            String place = urlPlace(source.trim());
+            if (place == null || !place.equals(urlPlace(pin.url())) || !place.equals(file.path())) {
+                throw refused(archive, file.path(), "the pin of " + source + " (URL " + pin.url() + ") names this "
+                        + "file, but the store keeps that URL at '" + (place == null ? "?" : place) + "' (a pin may "
+                        + "only name its own URL's file, never another source's)");
             }
             Hashing.Digests digests = staged.get(file.path());
             if (digests == null) {
@@ -338,47 +358,115 @@ public final class Importer {
         }
     }
 
-    // ---------------------------------------------------------------- publishing
+    /** Where the store keeps the URL {@code text}, relative to the store ({@code url/...}); null for no URL. */
+    private String urlPlace(String text) {
+        WebUrl url = WebUrl.parse(text);
+        if (url == null) {
+            return null;
+        }
+        try {
+            return root.relativize(new UrlLayout(root.resolve("url")).file(url)).toString().replace('\\', '/');
+        } catch (UnsafePathException ex) {
+            return null;
+        }
+    }
 
-    private Result publish(Path staging, Map<String, Hashing.Digests> staged, Map<String, Pin> pins)
-            throws IOException {
-        int files = 0;
-        long bytes = 0;
-        int present = 0;
-        List<String> refs = new ArrayList<>();
+    /**
+     * The archive's files the store already holds with the same bytes (blobs and URL files; a URL file's record goes
+     * with it). Refuses the archive when a file it would place is in the store with other bytes, or a snapshot link
+     * it would make exists and leads elsewhere: an import never replaces what the store holds.
+     */
+    private java.util.Set<String> alreadyPresent(Path archive, Map<String, Hashing.Digests> staged,
+            Map<String, Pin> pins) throws IOException {
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (Map.Entry<String, Hashing.Digests> file : staged.entrySet()) {
             String name = file.getKey();
-            if (name.equals("models.lock")) {
-                continue;
-            }
-            if (name.contains("/refs/") || name.contains("/trees/")) {
-                refs.add(name);
+            if (name.equals("models.lock") || name.contains("/refs/") || name.contains("/trees/")
+                    || name.startsWith("url/") && name.endsWith(UrlLayout.META_SUFFIX)) {
                 continue;
             }
             Path target = root.resolve(name);
-            if (name.contains("/blobs/") && Files.isRegularFile(target)
-                    && Files.size(target) == file.getValue().size()) {
-                present++;
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            GroupAccess.createDirectories(target.getParent());
-            AtomicFiles.move(staging.resolve(name), target);
-            if (!name.endsWith(UrlLayout.META_SUFFIX)) {
-                files++;
-                bytes += file.getValue().size();
+            String stored = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                    ? Digests.of(target).sha256() : null;
+            if (!file.getValue().sha256().equals(stored)) {
+                throw conflict(archive, name, stored == null ? "is not a regular file"
+                        : "holds other bytes (sha256 " + stored + ", the archive's " + file.getValue().sha256() + ")");
+            }
+            present.add(name);
+            if (name.startsWith("url/")) {
+                present.add(name + UrlLayout.META_SUFFIX);
             }
         }
         for (Pin pin : pins.values()) {
             if (pin instanceof Pin.Hub hub) {
-                String[] parts = hub.repo().split("/", 2);
-                RepoId repo = new RepoId(hub.type(), parts[0], parts[1]);
+                RepoId repo = repoOf(hub);
                 for (PinnedFile file : hub.files()) {
                     Path link = layout.snapshotFile(repo, hub.commit(), file.path());
-                    if (!Files.isRegularFile(link)) {
-                        AtomicFiles.link(link, HubLayout.linkTarget(file.path(), file.blob()),
-                                layout.blob(repo, file.blob()));
+                    if (Files.isSymbolicLink(link) && !Files.readSymbolicLink(link)
+                            .equals(HubLayout.linkTarget(file.path(), file.blob()))) {
+                        throw conflict(archive, root.relativize(link).toString(), "is a snapshot link to "
+                                + Files.readSymbolicLink(link) + ", not to the pinned blob " + file.blob());
                     }
                 }
+            }
+        }
+        return present;
+    }
+
+    private static RepoId repoOf(Pin.Hub hub) {
+        String[] parts = hub.repo().split("/", 2);
+        return new RepoId(hub.type(), parts[0], parts[1]);
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    private Result publish(Path archive, Path staging, Map<String, Hashing.Digests> staged, Map<String, Pin> pins)
+            throws IOException {
+        java.util.Set<String> present = alreadyPresent(archive, staged, pins);
+        int files = 0;
+        long bytes = 0;
+        List<String> refs = new ArrayList<>();
+        List<NamedLocks.Held> locks = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Hashing.Digests> file : staged.entrySet()) {
+                String name = file.getKey();
+                if (name.equals("models.lock") || present.contains(name)) {
+                    continue;
+                }
+                if (name.contains("/refs/") || name.contains("/trees/")) {
+                    refs.add(name);
+                    continue;
+                }
+                Path target = root.resolve(name);
+                if (name.startsWith("hub/")) {
+                    // held until its snapshot link exists, so gc and rm keep the blob meanwhile
+                    locks.add(NamedLocks.acquire(blobLock(name), name));
+                }
+                GroupAccess.createDirectories(target.getParent());
+                AtomicFiles.move(staging.resolve(name), target);
+                if (!name.endsWith(UrlLayout.META_SUFFIX)) {
+                    files++;
+                    bytes += file.getValue().size();
+                }
+            }
+            for (Pin pin : pins.values()) {
+                if (pin instanceof Pin.Hub hub) {
+                    RepoId repo = repoOf(hub);
+                    for (PinnedFile file : hub.files()) {
+                        Path link = layout.snapshotFile(repo, hub.commit(), file.path());
+                        if (!Files.isRegularFile(link)) {
+                            AtomicFiles.link(link, HubLayout.linkTarget(file.path(), file.blob()),
+                                    layout.blob(repo, file.blob()));
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (NamedLocks.Held lock : locks) {
+                lock.close();
             }
         }
         for (String name : refs) {
@@ -388,15 +476,40 @@ public final class Importer {
                 AtomicFiles.move(staging.resolve(name), target);
             }
         }
+        for (Map.Entry<String, Pin> pin : pins.entrySet()) {
+            if (pin.getValue() instanceof Pin.Hub hub && !hub.revision().equals(hub.commit())
+                    && !hub.equals(lockFile.get(pin.getKey()))) {
+                // the ref moves with the pin (as pull --update moves both), so other Hub clients see the same commit
+                RepoId repo = repoOf(hub);
+                if (!hub.commit().equals(layout.readRef(repo, hub.revision()))) {
+                    Path ref = layout.ref(repo, hub.revision());
+                    GroupAccess.createDirectories(ref.getParent());
+                    AtomicFiles.write(ref, hub.commit().getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+        }
         List<String> pinned = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         for (Map.Entry<String, Pin> pin : pins.entrySet()) {
             (lockFile.put(pin.getKey(), pin.getValue()) ? pinned : unchanged).add(pin.getKey());
         }
-        return new Result(pinned, unchanged, files, bytes, present);
+        int alreadyPresent = (int) present.stream().filter(name -> !name.endsWith(UrlLayout.META_SUFFIX)).count();
+        return new Result(pinned, unchanged, files, bytes, alreadyPresent);
+    }
+
+    /** The named lock of the blob {@code hub/FOLDER/blobs/ETAG}. */
+    private Path blobLock(String name) throws IOException {
+        String[] parts = name.split("/");
+        return layout.lock(RepoFolders.parse(parts[1]), parts[parts.length - 1]);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static StoreException conflict(Path archive, String entry, String why) {
+        return new StoreException("refused the archive " + archive + ": the store's " + printable(entry) + " " + why
+                + ", and an import never replaces a stored file. Nothing was imported; check the store with "
+                + "`verify` (and `verify --repair`), or import into another store (--store DIR)");
+    }
 
     private static StoreException refused(Path archive, String entry, String why) {
         return new StoreException("refused the archive " + archive + ": entry '" + printable(entry) + "': " + why

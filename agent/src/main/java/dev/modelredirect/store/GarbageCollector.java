@@ -1,7 +1,5 @@
 package dev.modelredirect.store;
 
-import dev.modelredirect.files.UnsafePathException;
-import dev.modelredirect.hub.RepoId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,7 +45,7 @@ public final class GarbageCollector {
                 cleanup.keep(inventory.root().relativize(leftover.path()) + ": a download or write in progress");
                 continue;
             }
-            try (NamedLocks.Held held = blobLockOf(leftover.path())) {
+            try (NamedLocks.Held held = inventory.claim(leftover.path())) {
                 if (held == null) {
                     cleanup.keep(inventory.root().relativize(leftover.path()) + ": its download holds the lock");
                     continue;
@@ -105,25 +103,6 @@ public final class GarbageCollector {
         }
     }
 
-    /** The blob lock of a partial blob file ({@code blobs/ETAG.p<pid>-<hex>.incomplete}); a free dummy otherwise. */
-    private NamedLocks.Held blobLockOf(Path leftover) throws IOException {
-        Path blobs = leftover.getParent();
-        if (blobs == null || !blobs.getFileName().toString().equals("blobs") || blobs.getParent() == null) {
-            return () -> { };
-        }
-        RepoId repo = StoreInventory.repoOf(blobs.getParent().getFileName().toString());
-        String name = leftover.getFileName().toString();
-        int dot = name.indexOf('.');
-        if (repo == null || dot <= 0) {
-            return () -> { };
-        }
-        try {
-            return NamedLocks.tryAcquire(inventory.hubLayout().lock(repo, name.substring(0, dot)));
-        } catch (UnsafePathException ex) {
-            return () -> { };
-        }
-    }
-
     /**
      * Deletes the blobs of a repository that no snapshot link (other than {@code ignoredLinks}), no pin and no file
      * refers to, older than {@code minAgeMillis}, whose lock is free.
@@ -146,27 +125,59 @@ public final class GarbageCollector {
             }
         }
         long now = System.currentTimeMillis();
-        for (Map.Entry<String, Long> blob : repo.blobs().entrySet()) {
-            if (used.contains(blob.getKey())) {
-                continue;
-            }
-            Path file = repo.dir().resolve("blobs").resolve(blob.getKey());
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            if (now - Files.getLastModifiedTime(file).toMillis() < minAgeMillis) {
-                cleanup.keep(inventory.root().relativize(file) + ": written less than a minute ago (a download may be "
-                        + "about to link it)");
-                continue;
-            }
-            try (NamedLocks.Held held = NamedLocks.tryAcquire(inventory.hubLayout().lock(repo.repo(),
-                    blob.getKey()))) {
+        Map<String, NamedLocks.Held> candidates = new java.util.TreeMap<>();
+        try {
+            for (Map.Entry<String, Long> blob : repo.blobs().entrySet()) {
+                if (used.contains(blob.getKey())) {
+                    continue;
+                }
+                Path file = repo.dir().resolve("blobs").resolve(blob.getKey());
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (now - Files.getLastModifiedTime(file).toMillis() < minAgeMillis) {
+                    cleanup.keep(inventory.root().relativize(file) + ": written less than a minute ago (a download "
+                            + "may be about to link it)");
+                    continue;
+                }
+                NamedLocks.Held held = NamedLocks.tryAcquire(inventory.hubLayout().lock(repo.repo(), blob.getKey()));
                 if (held == null) {
                     cleanup.keep(inventory.root().relativize(file) + ": a download holds its lock");
                     continue;
                 }
-                cleanup.delete(file, "unreferenced blob");
+                candidates.put(blob.getKey(), held);
             }
+            if (candidates.isEmpty()) {
+                return;
+            }
+            // whoever placed a blob links it before releasing its lock: links made since the inventory count too
+            Set<String> linkedNow = linkedBlobs(repo.dir().resolve("snapshots"), ignoredLinks);
+            for (String blob : candidates.keySet()) {
+                if (!linkedNow.contains(blob)) {
+                    cleanup.delete(repo.dir().resolve("blobs").resolve(blob), "unreferenced blob");
+                }
+            }
+        } finally {
+            candidates.values().forEach(NamedLocks.Held::close);
         }
+    }
+
+    /** The blobs the snapshot links under {@code snapshots} lead to now (except {@code ignoredLinks}, COMMIT/PATH). */
+    private static Set<String> linkedBlobs(Path snapshots, Set<String> ignoredLinks) throws IOException {
+        Set<String> linked = new HashSet<>();
+        if (!Files.isDirectory(snapshots, LinkOption.NOFOLLOW_LINKS)) {
+            return linked;
+        }
+        try (var walk = Files.walk(snapshots)) {
+            for (Path link : walk.filter(Files::isSymbolicLink).toList()) {
+                String relative = snapshots.relativize(link).toString().replace('\\', '/');
+                if (!ignoredLinks.contains(relative)) {
+                    linked.add(Files.readSymbolicLink(link).getFileName().toString());
+                }
+            }
+        } catch (java.io.UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+        return linked;
     }
 }

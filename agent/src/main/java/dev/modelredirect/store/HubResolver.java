@@ -194,9 +194,7 @@ final class HubResolver {
         }
         List<PinnedFile> still = new ArrayList<>();
         for (PinnedFile file : missing) {
-            if (file.blob() != null && sizeMatches(layout.blob(repo, file.blob()), file.size())) {
-                link(repo, commit, file.path(), file.blob());
-            } else {
+            if (file.blob() == null || !linkPresentBlob(repo, commit, file.path(), file.blob(), file.size())) {
                 still.add(file);
             }
         }
@@ -322,7 +320,6 @@ final class HubResolver {
             throw new StoreException(source.spelled() + ": " + ex.getMessage(), ex);
         }
         FileResult result = fetchBlob(source, meta.commit(), source.path(), meta, List.of());
-        link(repo, meta.commit(), source.path(), meta.etag());
         writeRef(source, meta.commit());
         context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), meta.commit(),
                 List.of(result.pinned())));
@@ -349,15 +346,13 @@ final class HubResolver {
             if (sizeMatches(file, entry.size())) {
                 return new PinnedFile(entry.path(), entry.size(), sha256Of(file, entry.etag()), entry.etag());
             }
-            if (entry.etag() != null && sizeMatches(layout.blob(repo, entry.etag()), entry.size())) {
-                link(repo, commit, entry.path(), entry.etag());
+            if (entry.etag() != null && linkPresentBlob(repo, commit, entry.path(), entry.etag(), entry.size())) {
                 return new PinnedFile(entry.path(), entry.size(), sha256Of(file, entry.etag()), entry.etag());
             }
             HubFile meta = head(source, commit, entry.path());
             List<ExpectedDigest> expected = entry.lfsOid() != null ? List.of(ExpectedDigest.sha256(entry.lfsOid()))
                     : List.of();
             FileResult result = fetchBlob(source, commit, entry.path(), meta, expected);
-            link(repo, commit, entry.path(), meta.etag());
             bytes.addAndGet(result.bytes());
             return result.pinned();
         });
@@ -380,7 +375,6 @@ final class HubResolver {
             }
             FileResult result = fetchBlob(source, commit, pinned.path(), meta,
                     List.of(ExpectedDigest.sha256(pinned.sha256())));
-            link(source.repo(), commit, pinned.path(), meta.etag());
             bytes.addAndGet(result.bytes());
             return result.pinned();
         });
@@ -399,7 +393,11 @@ final class HubResolver {
     private record FileResult(PinnedFile pinned, long bytes) {
     }
 
-    /** Makes sure {@code blobs/ETAG} holds the verified bytes of one file; downloads it when it does not. */
+    /**
+     * Makes sure {@code blobs/ETAG} holds the verified bytes of one file (downloads it when it does not) and links it
+     * into the snapshot of {@code commit}, the blob's named lock held from the check until the link exists so gc and
+     * rm keep the blob meanwhile.
+     */
     private FileResult fetchBlob(Source.Hub source, String commit, String path, HubFile meta,
             List<ExpectedDigest> extra) throws IOException {
         RepoId repo = source.repo();
@@ -410,36 +408,51 @@ final class HubResolver {
         if (fromEtag != null) {
             expected.add(fromEtag);
         }
-        if (!sizeMatches(blob, meta.size())) {
-            try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(repo, meta.etag()), label)) {
-                if (!sizeMatches(blob, meta.size())) {
-                    GroupAccess.createDirectories(blob.getParent());
-                    Path temp = PartialFiles.claim(blob.getParent(), meta.etag());
-                    DownloadLocation location = new DownloadLocation() {
-                        private volatile HttpUrl url = meta.location();
+        try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(repo, meta.etag()), label)) {
+            if (!sizeMatches(blob, meta.size())) {
+                GroupAccess.createDirectories(blob.getParent());
+                Path temp = PartialFiles.claim(blob.getParent(), meta.etag());
+                DownloadLocation location = new DownloadLocation() {
+                    private volatile HttpUrl url = meta.location();
 
-                        @Override
-                        public HttpUrl current() {
-                            return url;
-                        }
+                    @Override
+                    public HttpUrl current() {
+                        return url;
+                    }
 
-                        @Override
-                        public HttpUrl refresh() throws IOException {
-                            url = context.hubClient().head(repo, commit, path).location();
-                            return url;
-                        }
-                    };
-                    FileDownloader.Result download = context.downloader().download(new DownloadJob(label,
-                            location, meta.size(), null, temp, expected), context.progress);
-                    AtomicFiles.move(temp, blob);
-                    Hashing.Digests digests = download.digests();
-                    return new FileResult(new PinnedFile(path, digests.size(), digests.sha256(), meta.etag()),
-                            download.transferred());
-                }
+                    @Override
+                    public HttpUrl refresh() throws IOException {
+                        url = context.hubClient().head(repo, commit, path).location();
+                        return url;
+                    }
+                };
+                FileDownloader.Result download = context.downloader().download(new DownloadJob(label,
+                        location, meta.size(), null, temp, expected), context.progress);
+                AtomicFiles.move(temp, blob);
+                link(repo, commit, path, meta.etag());
+                Hashing.Digests digests = download.digests();
+                return new FileResult(new PinnedFile(path, digests.size(), digests.sha256(), meta.etag()),
+                        download.transferred());
             }
+            link(repo, commit, path, meta.etag());
         }
         String sha256 = sha256Of(blob, meta.etag());
         return new FileResult(new PinnedFile(path, Files.size(blob), sha256, meta.etag()), 0);
+    }
+
+    /** Links a blob already present (of {@code size}) under its lock; false when it is not there (any more). */
+    private boolean linkPresentBlob(RepoId repo, String commit, String path, String etag, long size)
+            throws IOException {
+        if (!sizeMatches(layout.blob(repo, etag), size)) {
+            return false;
+        }
+        try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(repo, etag), "hf://" + repo + "/" + path)) {
+            if (!sizeMatches(layout.blob(repo, etag), size)) {
+                return false;
+            }
+            link(repo, commit, path, etag);
+            return true;
+        }
     }
 
     private void link(RepoId repo, String commit, String path, String etag) throws IOException {

@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.fetch.ExpectedDigest;
+import dev.modelredirect.files.UnsafePathException;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
 import dev.modelredirect.json.JsonValues;
@@ -34,6 +35,12 @@ public final class StoreInventory {
     private static final Pattern ATOMIC_TEMP = Pattern.compile("^\\..+\\.[0-9a-f]+\\.tmp$");
     /** A temporary file of an atomic write, or an unpacking folder, is abandoned when untouched this long. */
     public static final long TEMP_STALE_MILLIS = 10 * 60_000;
+    /** How an import's staging folder at the store root starts (an atomic-write temporary name of "import"). */
+    public static final String IMPORT_STAGING_PREFIX = ".import.";
+    /** The named lock an import holds inside its staging folder while it runs. */
+    public static final String IMPORT_LOCK = ".import.lock";
+    /** A URL file's partial download, {@code .NAME.p<pid>-<hex>.incomplete} (see {@link UrlResolver}). */
+    private static final Pattern URL_PARTIAL = Pattern.compile("^\\.(.+)\\.p\\d+-[0-9a-f]+\\.incomplete$");
 
     /**
      * One Hub repository folder.
@@ -262,7 +269,10 @@ public final class StoreInventory {
             });
         }
         for (Path file : children(root)) {
-            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && isTemporary(file.getFileName().toString())) {
+            String name = file.getFileName().toString();
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && isTemporary(name)
+                    || Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) && name.startsWith(IMPORT_STAGING_PREFIX)
+                    && ATOMIC_TEMP.matcher(name).matches()) {
                 found.add(leftover(file));
             }
         }
@@ -270,12 +280,71 @@ public final class StoreInventory {
         return found;
     }
 
-    private static Leftover leftover(Path path) throws IOException {
+    private Leftover leftover(Path path) throws IOException {
         long bytes = sizeOf(path);
-        String name = path.getFileName().toString();
-        boolean abandoned = name.endsWith(".incomplete") ? PartialFiles.isAbandoned(path)
-                : System.currentTimeMillis() - newestChange(path) > TEMP_STALE_MILLIS;
+        boolean abandoned;
+        try (NamedLocks.Held held = claim(path)) {
+            abandoned = held != null;
+        }
         return new Leftover(path, bytes, abandoned);
+    }
+
+    /**
+     * The one test gc and {@code verify --repair} apply before deleting a temporary file or folder: it is abandoned
+     * only when its named lock is free (a Hub blob's, a URL file's, an import's staging folder's) and then, for a
+     * partial download, its owner process is gone from this host or it is untouched for
+     * {@link PartialFiles#STALE_MILLIS} (the pid may be another host's on a shared store); for an atomic write or a
+     * staging folder, nothing in it changed for {@link #TEMP_STALE_MILLIS}.
+     *
+     * @return the lock, held until closed, when the leftover may be deleted now; null when it is in use
+     */
+    public NamedLocks.Held claim(Path leftover) throws IOException {
+        NamedLocks.Held held = NamedLocks.tryAcquire(lockOf(leftover));
+        if (held == null) {
+            return null;
+        }
+        boolean abandoned;
+        try {
+            String name = leftover.getFileName().toString();
+            long age = System.currentTimeMillis() - newestChange(leftover);
+            abandoned = name.endsWith(".incomplete")
+                    ? PartialFiles.isAbandoned(leftover) || age >= PartialFiles.STALE_MILLIS
+                    : age > TEMP_STALE_MILLIS;
+        } catch (java.nio.file.NoSuchFileException gone) {
+            abandoned = false;
+        }
+        if (!abandoned) {
+            held.close();
+            return null;
+        }
+        return held;
+    }
+
+    /** The named lock a writer of {@code leftover} holds: of the blob, URL file or import it belongs to. */
+    private Path lockOf(Path leftover) {
+        String name = leftover.getFileName().toString();
+        Path parent = leftover.getParent();
+        if (parent != null && parent.equals(root) && name.startsWith(IMPORT_STAGING_PREFIX)) {
+            return leftover.resolve(IMPORT_LOCK);
+        }
+        int dot = name.indexOf('.', 1);
+        if (name.endsWith(".incomplete") && parent != null && parent.getFileName().toString().equals("blobs")
+                && parent.getParent() != null && dot > 0) {
+            RepoId repo = repoOf(parent.getParent().getFileName().toString());
+            if (repo != null) {
+                try {
+                    return hubLayout().lock(repo, name.substring(0, dot));
+                } catch (UnsafePathException ex) {
+                    return leftover.resolveSibling(name + ".nolock");
+                }
+            }
+        }
+        Path url = root.resolve("url");
+        java.util.regex.Matcher partial = URL_PARTIAL.matcher(name);
+        if (partial.matches() && leftover.startsWith(url)) {
+            return new UrlLayout(url).lockOfFile(leftover.resolveSibling(partial.group(1)));
+        }
+        return leftover.resolveSibling(name + ".nolock");
     }
 
     /** Whether a file name is one of a download or an atomic write in progress (or abandoned). */

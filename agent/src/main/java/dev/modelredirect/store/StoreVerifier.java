@@ -105,9 +105,10 @@ public final class StoreVerifier {
         }
         for (StoreInventory.Leftover leftover : inventory.leftovers()) {
             if (leftover.abandoned()) {
-                findings.add(new Finding(Kind.LEFTOVER, "-", relative(leftover.path()), "a temporary file ("
-                        + dev.modelredirect.log.Sizes.human(leftover.bytes()) + ") of an interrupted download or "
-                        + "write; `gc` removes it", List.of(leftover.path())));
+                findings.add(new Finding(Kind.LEFTOVER, "-", relative(leftover.path()), (Files.isDirectory(leftover.path(),
+                        LinkOption.NOFOLLOW_LINKS) ? "the staging folder (" : "a temporary file (")
+                        + dev.modelredirect.log.Sizes.human(leftover.bytes()) + ") of an interrupted download, "
+                        + "write or import; `gc` removes it", List.of(leftover.path())));
             }
         }
         long bytes = digests.keySet().stream().mapToLong(p -> digests.get(p).size()).sum();
@@ -277,6 +278,18 @@ public final class StoreVerifier {
         }
         List<Path> deleted = new ArrayList<>();
         for (Finding finding : report.findings()) {
+            if (finding.kind() == Kind.LEFTOVER) {
+                // the same test as gc, again now: a download or import that started since the report keeps its files
+                for (Path path : finding.remove()) {
+                    try (NamedLocks.Held held = inventory.claim(path)) {
+                        if (held != null) {
+                            StoreCleanup.deleteTree(path);
+                            deleted.add(path);
+                        }
+                    }
+                }
+                continue;
+            }
             for (Path path : finding.remove()) {
                 if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                     StoreCleanup.deleteTree(path);

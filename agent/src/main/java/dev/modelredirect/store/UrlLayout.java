@@ -19,7 +19,7 @@ import java.util.List;
  * url/HOST[_PORT]/PATH/NAME                 the file (a trailing '/' in the URL becomes the name 'index')
  * url/HOST[_PORT]/PATH/q-HASH/NAME          the same for a URL with a query (HASH: 16 hex of its sha256)
  * url/HOST[_PORT]/PATH/NAME.meta.json       its integrity record: URL, final URL, ETag, Last-Modified, size, sha256
- * .locks/url/HASH.lock                      named lock of one URL's download (beside url/, not in it)
+ * .locks/url/HASH.lock                      named lock of one URL file's download (HASH: of its path under url/)
  * </pre>
  *
  * <p>Path segments are kept percent-encoded, so no character of a URL can form a special name; each is checked with
@@ -59,9 +59,18 @@ public final class UrlLayout {
         return file.resolveSibling(file.getFileName() + META_SUFFIX);
     }
 
-    /** The named lock of a URL's download. */
-    public Path lock(WebUrl url) {
-        return root.resolveSibling(".locks").resolve("url").resolve(hash(url.toString()) + ".lock");
+    /** The named lock of a URL's download: that of its file, so URLs sharing a file share the lock. */
+    public Path lock(WebUrl url) throws UnsafePathException {
+        return lockOfFile(file(url));
+    }
+
+    /**
+     * The named lock of the download into {@code file} (a file under {@link #root()}), found from the file alone so
+     * gc and verify can test it for a partial file.
+     */
+    public Path lockOfFile(Path file) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        return root.resolveSibling(".locks").resolve("url").resolve(hash(relative) + ".lock");
     }
 
     private static String hostFolder(WebUrl url) {

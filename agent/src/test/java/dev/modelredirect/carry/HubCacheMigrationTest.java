@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
+import dev.modelredirect.store.GarbageCollector;
 import dev.modelredirect.store.HubLayout;
+import dev.modelredirect.store.NamedLocks;
+import dev.modelredirect.store.StoreCleanup;
+import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.LockFile;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.testing.Content;
@@ -42,6 +46,45 @@ class HubCacheMigrationTest {
         MigrationReport report = new MigrationReport("Hugging Face cache", cache.toString(), "store", false);
         new HubCacheMigration(cache, layout, lock, new FileLinker(false), report).run();
         return report;
+    }
+
+    @Test
+    void gcKeepsAMigratedBlobWhoseSnapshotLinkIsNotMadeYet() throws Exception {
+        Content weights = Content.of("weights of the tiny model");
+        HubCacheFolder folder = HubCacheFolder.model(cache, "org", "tiny").file(COMMIT, "config.json", config, false)
+                .file(COMMIT, "model.bin", weights, true).ref("main", COMMIT);
+        List<Path> sources = List.of(folder.blob(config, false), folder.blob(weights, true)).stream().sorted().toList();
+        for (Path source : sources) {
+            Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(0));
+        }
+        Path first = layout.blob(TINY, sources.get(0).getFileName().toString());
+        java.util.concurrent.CompletableFuture<MigrationReport> running;
+        try (NamedLocks.Held held = NamedLocks.acquire(layout.lock(TINY, sources.get(1).getFileName().toString()),
+                "the test")) {
+            running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return migrate();
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(first) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(first).as("the migration placed its first blob (an old hard link) and waits").exists();
+            assertThat(Files.getLastModifiedTime(first).toMillis()).as("the source's mtime, untouched").isZero();
+
+            StoreCleanup.Outcome outcome = new GarbageCollector(new StoreInventory(work.resolve("store"), lock, false),
+                    false).collect();
+
+            assertThat(first).exists();
+            assertThat(outcome.removed()).isEmpty();
+            assertThat(outcome.kept()).anyMatch(kept -> kept.contains("holds its lock"));
+        }
+        assertThat(running.get(60, java.util.concurrent.TimeUnit.SECONDS).importedCount()).isEqualTo(2);
+        assertThat(layout.snapshotFile(TINY, COMMIT, "model.bin")).hasContent("weights of the tiny model");
+        assertThat(Files.getLastModifiedTime(sources.get(0)).toMillis()).isZero();
     }
 
     @Test

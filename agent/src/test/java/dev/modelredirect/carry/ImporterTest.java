@@ -4,7 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelredirect.archive.TarWriter;
+import dev.modelredirect.hub.RepoId;
+import dev.modelredirect.hub.RepoType;
+import dev.modelredirect.store.GarbageCollector;
+import dev.modelredirect.store.HubLayout;
 import dev.modelredirect.store.LockFile;
+import dev.modelredirect.store.NamedLocks;
+import dev.modelredirect.store.Pin;
+import dev.modelredirect.store.PinnedFile;
+import dev.modelredirect.store.StoreCleanup;
+import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;
 import dev.modelredirect.store.StoreException;
@@ -176,6 +185,146 @@ class ImporterTest {
                     .hasMessageContaining("the store " + mount.path() + " is read-only");
         }
         assertThat(TreeSnapshot.of(storeB).keySet()).containsExactly("", "keep.txt");
+    }
+
+    @Test
+    void anArchivePinningOneUrlAtAnotherUrlsFileIsRefusedAndTheStoredFileStillServes() throws IOException {
+        storeUrl(storeB, "https://b/y.bin", "url/b/y.bin", "GOOD-BYTES");
+        Path tar = urlArchive("https://a/x.bin", "url/b/y.bin", "EVIL-BYTES");
+        Map<String, String> before = TreeSnapshot.of(storeB);
+
+        assertThatThrownBy(() -> importInto(storeB, tar)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("entry 'url/b/y.bin'").hasMessageContaining("keeps that URL at 'url/a/x.bin'")
+                .hasMessageContaining("Nothing was imported");
+
+        assertThat(TreeSnapshot.of(storeB)).isEqualTo(before);
+        try (ModelStore b = TestStores.offline(storeB, hub.endpoint())) {
+            assertThat(b.which("https://b/y.bin")).hasValueSatisfying(file -> assertThat(file).hasContent("GOOD-BYTES"));
+        }
+    }
+
+    @Test
+    void anArchiveWhoseUrlFileHasOtherBytesThanTheStoredOneIsRefusedWhole() throws IOException {
+        storeUrl(storeB, "https://b/y.bin", "url/b/y.bin", "GOOD-BYTES");
+        Path tar = urlArchive("https://b/y.bin", "url/b/y.bin", "EVIL-BYTES");
+        Map<String, String> before = TreeSnapshot.of(storeB);
+
+        assertThatThrownBy(() -> importInto(storeB, tar)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("url/b/y.bin holds other bytes").hasMessageContaining("Nothing was imported");
+
+        assertThat(TreeSnapshot.of(storeB)).isEqualTo(before);
+    }
+
+    @Test
+    void aUrlFileTheStoreHoldsWithTheSameBytesIsAlreadyPresent() throws IOException {
+        storeUrl(storeB, "https://b/y.bin", "url/b/y.bin", "GOOD-BYTES");
+        Path tar = urlArchive("https://b/y.bin", "url/b/y.bin", "GOOD-BYTES");
+
+        Importer.Result result = importInto(storeB, tar);
+
+        assertThat(result.alreadyPresent()).isEqualTo(1);
+        assertThat(result.files()).isZero();
+        assertThat(storeB.resolve("url/b/y.bin")).hasContent("GOOD-BYTES");
+    }
+
+    @Test
+    void aStoredBlobWithOtherBytesOfTheSameSizeIsNeverReplaced() throws IOException {
+        Path blob = storeB.resolve("hub/models--org--tiny/blobs/" + weights.sha256());
+        Files.createDirectories(blob.getParent());
+        byte[] other = weights.bytes().clone();
+        other[100] ^= 1;
+        Files.write(blob, other);
+        Map<String, String> before = TreeSnapshot.of(storeB);
+
+        assertThatThrownBy(() -> importInto(storeB, archive)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("blobs/" + weights.sha256() + " holds other bytes")
+                .hasMessageContaining("Nothing was imported");
+
+        assertThat(TreeSnapshot.of(storeB)).isEqualTo(before);
+    }
+
+    @Test
+    void theRefMovesWithThePinSoOtherHubClientsSeeThePinnedCommit() throws IOException {
+        String old = "a".repeat(40);
+        Path ref = storeB.resolve("hub/models--org--tiny/refs/main");
+        Files.createDirectories(ref.getParent());
+        Files.writeString(ref, old);
+        lockOf(storeB).put("hf://org/tiny", new Pin.Hub(RepoType.MODEL, "org/tiny", "main", old, List.of()));
+
+        Importer.Result result = importInto(storeB, archive);
+
+        assertThat(result.sources()).containsExactly("hf://org/tiny");
+        assertThat(ref).hasContent(commit);
+        assertThat(((Pin.Hub) lockOf(storeB).get("hf://org/tiny")).commit()).isEqualTo(commit);
+    }
+
+    @Test
+    void gcKeepsAnImportedBlobWhileTheImportHasNotLinkedItYet() throws Exception {
+        List<String> blobs = TreeSnapshot.of(work.resolve("a")).keySet().stream()
+                .filter(name -> name.startsWith("hub/models--org--tiny/blobs/")).sorted().toList();
+        assertThat(blobs).hasSize(2);
+        HubLayout layoutB = new HubLayout(storeB.resolve("hub"));
+        RepoId repo = new RepoId(RepoType.MODEL, "org", "tiny");
+        Path first = storeB.resolve(blobs.get(0));
+        String second = blobs.get(1).substring(blobs.get(1).lastIndexOf('/') + 1);
+        java.util.concurrent.CompletableFuture<Importer.Result> running;
+        try (NamedLocks.Held held = NamedLocks.acquire(layoutB.lock(repo, second), "the test")) {
+            running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return importInto(storeB, archive);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(first) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(first).as("the import placed its first blob and waits for the second's lock").exists();
+            assertThat(running).isNotDone();
+            Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(0));
+
+            StoreCleanup.Outcome outcome;
+            try (ModelStore b = TestStores.offline(storeB, hub.endpoint())) {
+                outcome = new GarbageCollector(StoreInventory.of(b), false).collect();
+            }
+
+            assertThat(first).exists();
+            assertThat(outcome.removed()).isEmpty();
+            assertThat(outcome.kept()).anyMatch(kept -> kept.contains("holds its lock"));
+        }
+        assertThat(running.get(60, java.util.concurrent.TimeUnit.SECONDS).sources()).containsExactly("hf://org/tiny");
+        try (ModelStore b = TestStores.offline(storeB, hub.endpoint())) {
+            assertThat(b.resolve("hf://org/tiny").path().resolve("weights/model.bin")).hasBinaryContent(weights.bytes());
+        }
+    }
+
+    /** Puts a URL file, its record and its pin into {@code store}, as a download would. */
+    private static void storeUrl(Path store, String url, String path, String text) throws IOException {
+        Content content = Content.of(text);
+        Path file = store.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        Files.writeString(file.resolveSibling(file.getFileName() + ".meta.json"), "{\"url\":\"" + url
+                + "\",\"size\":" + content.size() + ",\"sha256\":\"" + content.sha256() + "\"}");
+        lockOf(store).put(url, urlPin(url, path, content));
+    }
+
+    private static Pin.Url urlPin(String url, String path, Content content) {
+        return new Pin.Url(url, url, null, null, List.of(new PinnedFile(path, content.size(), content.sha256(), null)));
+    }
+
+    /** An archive pinning {@code url} with the file {@code path} holding {@code text}. */
+    private Path urlArchive(String url, String path, String text) throws IOException {
+        Path fragment = work.resolve("fragment/models.lock");
+        Files.createDirectories(fragment.getParent());
+        new LockFile(fragment, work.resolve("fragment/.lock")).put(url, urlPin(url, path, Content.of(text)));
+        Path tar = work.resolve("url.tar");
+        try (TarWriter writer = new TarWriter(Files.newOutputStream(tar))) {
+            writer.file("models.lock", Files.readAllBytes(fragment));
+            writer.file(path, text.getBytes(StandardCharsets.UTF_8));
+        }
+        return tar;
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

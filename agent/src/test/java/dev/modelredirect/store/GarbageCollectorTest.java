@@ -103,6 +103,82 @@ class GarbageCollectorTest {
         });
     }
 
+    /** Runs {@code body} while another thread holds the named lock {@code lock}. */
+    private static void whileHeld(Path lock, ThrowingRunnable body) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (NamedLocks.Held h = NamedLocks.acquire(lock, "test")) {
+                held.countDown();
+                done.await();
+            } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        holder.start();
+        held.await();
+        try {
+            body.run();
+        } finally {
+            done.countDown();
+            holder.join();
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void gcKeepsAUrlPartialWhoseDownloadHoldsTheUrlLock() throws Exception {
+        Path partial = root.resolve("url/b/.y.bin.p999999999-1a.incomplete");
+        Files.createDirectories(partial.getParent());
+        aged(Files.writeString(partial, "half a download"));
+        Path lock = new UrlLayout(root.resolve("url")).lock(WebUrl.parse("https://b/y.bin"));
+
+        whileHeld(lock, () -> {
+            StoreCleanup.Outcome outcome = collector(root, false).collect();
+            assertThat(partial).exists();
+            assertThat(outcome.kept()).anyMatch(k -> k.contains(partial.getFileName().toString()));
+        });
+
+        collector(root, false).collect();
+        assertThat(partial).doesNotExist();
+    }
+
+    @Test
+    void aStalePartialOfALivePidIsAbandonedSinceThePidMayBeAnotherHostsButAFreshOneIsKept() throws Exception {
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        Path stale = aged(Files.write(blob("4".repeat(64) + ".p" + parent + "-4a.incomplete"), new byte[10]));
+        Path fresh = Files.write(blob("5".repeat(64) + ".p" + parent + "-5b.incomplete"), new byte[10]);
+
+        collector(root, false).collect();
+
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+    }
+
+    @Test
+    void gcRemovesTheStaleStagingFolderOfAnInterruptedImportButNotOneInUse() throws Exception {
+        Path interrupted = root.resolve(".import.0a1b2c3d.tmp");
+        Path running = root.resolve(".import.4e5f6a7b.tmp");
+        for (Path staging : new Path[] {interrupted, running}) {
+            Files.createDirectories(staging.resolve("hub/models--org--x/blobs"));
+            Files.writeString(staging.resolve("hub/models--org--x/blobs/abc"), "staged");
+        }
+        whileHeld(running.resolve(StoreInventory.IMPORT_LOCK), () -> {
+            try (Stream<Path> all = Stream.concat(Files.walk(interrupted), Files.walk(running))) {
+                for (Path each : all.toList()) {
+                    aged(each);
+                }
+            }
+            StoreCleanup.Outcome outcome = collector(root, false).collect();
+            assertThat(interrupted).doesNotExist();
+            assertThat(running.resolve("hub/models--org--x/blobs/abc")).exists();
+            assertThat(outcome.removed()).anyMatch(r -> r.path().equals(interrupted));
+        });
+    }
+
     @Test
     void gcNeverRemovesABlobWhoseDownloadHoldsItsLock() throws Exception {
         Path orphan = aged(Files.writeString(blob("3".repeat(64)), "being downloaded again"));

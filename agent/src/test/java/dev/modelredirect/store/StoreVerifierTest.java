@@ -148,6 +148,54 @@ class StoreVerifierTest {
     }
 
     @Test
+    void theStaleStagingFolderOfAnInterruptedImportIsALeftover() throws Exception {
+        Path staging = root.resolve(".import.0a1b2c3d.tmp");
+        Files.createDirectories(staging.resolve("url/h"));
+        Files.writeString(staging.resolve("url/h/f.bin"), "staged");
+        for (Path each : new Path[] {staging.resolve("url/h/f.bin"), staging.resolve("url/h"), staging.resolve("url"),
+                staging}) {
+            Files.setLastModifiedTime(each, java.nio.file.attribute.FileTime.fromMillis(0));
+        }
+        StoreVerifier.Report report = verify(root);
+        assertThat(report.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(StoreVerifier.Kind.LEFTOVER);
+            assertThat(f.detail()).contains("staging folder");
+        });
+    }
+
+    @Test
+    void repairKeepsAPartialWhoseDownloadTookItsLockAfterTheReport() throws Exception {
+        Path partial = Files.write(blob(weights.sha256() + ".p999999999-1a.incomplete"), new byte[10]);
+        Path lock = new HubLayout(root.resolve("hub")).lock(StoreInventory.repoOf("models--org--tiny"),
+                weights.sha256());
+        try (ModelStore store = TestStores.offline(root, hub.endpoint())) {
+            StoreVerifier verifier = new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE);
+            StoreVerifier.Report report = verifier.verify();
+            assertThat(report.findings()).hasSize(1);
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Thread download = new Thread(() -> {
+                try (NamedLocks.Held h = NamedLocks.acquire(lock, "test")) {
+                    held.countDown();
+                    done.await();
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            download.start();
+            held.await();
+            try {
+                assertThat(verifier.repair(report)).isEmpty();
+                assertThat(partial).exists();
+            } finally {
+                done.countDown();
+                download.join();
+            }
+            assertThat(verifier.repair(report)).containsExactly(partial);
+        }
+    }
+
+    @Test
     void anAbandonedPartialDownloadIsALeftoverButALiveOneIsNot() throws Exception {
         Files.write(blob(weights.sha256() + ".p999999999-1a.incomplete"), new byte[10]);
         long parent = ProcessHandle.current().parent().orElseThrow().pid();
