@@ -3,8 +3,6 @@ package dev.modelredirect.carry;
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.fetch.Hashing;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The sha256 and git blob sha1 of a file in one read, and the check of a Hub blob against its name. */
@@ -12,17 +10,9 @@ final class Digests {
     private Digests() {
     }
 
-    /** Both hashes of a file. */
+    /** Both hashes of a file, in one read. */
     static Hashing.Digests of(Path file) throws IOException {
-        Hashing hashing = new Hashing(Files.size(file), true);
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                hashing.update(buffer, 0, n);
-            }
-        }
-        return hashing.finish();
+        return Hashing.digestsOf(file);
     }
 
     /**

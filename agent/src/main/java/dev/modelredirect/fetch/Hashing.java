@@ -65,6 +65,13 @@ public final class Hashing {
         return hashing.finish().sha256();
     }
 
+    /** Both hashes of a whole file (SHA-256 and git blob SHA-1) in one read. */
+    public static Digests digestsOf(Path file) throws IOException {
+        Hashing hashing = new Hashing(Files.size(file), true);
+        feed(file, hashing);
+        return hashing.finish();
+    }
+
     /** The git blob SHA-1 hex of a whole file. */
     public static String gitSha1Of(Path file) throws IOException {
         Hashing hashing = new Hashing(Files.size(file), true);
