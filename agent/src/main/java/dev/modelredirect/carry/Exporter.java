@@ -14,6 +14,7 @@ import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.store.PinnedFile;
 import dev.modelredirect.store.StoreException;
+import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.UrlLayout;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -150,8 +151,11 @@ public final class Exporter {
     }
 
     private void addHub(String source, Pin.Hub pin, Map<String, Entry> entries) throws IOException {
-        String[] parts = pin.repo().split("/", 2);
-        RepoId repo = new RepoId(pin.type(), parts[0], parts[1]);
+        RepoId repo = StoreInventory.repoOf(pin);
+        if (repo == null) {
+            throw new StoreException(source + ": the repository '" + pin.repo() + "' in the lock file is not ORG/NAME; "
+                    + "fix or delete that entry, then export");
+        }
         String folder = "hub/" + repo.cacheFolder() + "/";
         for (PinnedFile file : pin.files()) {
             String blob = file.blob() != null ? file.blob() : blobOf(repo, pin.commit(), file.path());

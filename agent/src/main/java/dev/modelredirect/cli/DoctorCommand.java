@@ -16,6 +16,7 @@ import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Pin;
 import dev.modelredirect.store.PinCheck;
 import dev.modelredirect.store.StoreException;
+import dev.modelredirect.store.StoreInventory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -381,8 +382,10 @@ final class DoctorCommand extends StoreCommand {
                 continue;
             }
             try {
-                String[] parts = hub.repo().split("/", 2);
-                RepoId repo = new RepoId(hub.type(), parts[0], parts[1]);
+                RepoId repo = StoreInventory.repoOf(hub);
+                if (repo == null) {
+                    continue;
+                }
                 if (hub.files().isEmpty()) {
                     client.commitOf(repo, hub.commit());
                 } else {

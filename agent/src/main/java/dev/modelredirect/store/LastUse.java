@@ -29,6 +29,7 @@ public final class LastUse {
     private final Path dir;
     private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
+    /** The last-use records of the store at {@code storeRoot}. */
     public LastUse(Path storeRoot) {
         this.dir = storeRoot.resolve(FOLDER);
     }

@@ -1,7 +1,6 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.hub.RepoId;
-import dev.modelredirect.hub.RepoType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +47,11 @@ public final class PinCheck {
     private static Path where(Path root, HubLayout hub, Pin pin, PinnedFile file) throws StoreException {
         try {
             if (pin instanceof Pin.Hub hubPin) {
-                String[] parts = hubPin.repo().split("/", 2);
-                RepoType type = hubPin.type();
-                return hub.snapshotFile(new RepoId(type, parts[0], parts.length > 1 ? parts[1] : ""), hubPin.commit(),
-                        file.path());
+                RepoId repo = StoreInventory.repoOf(hubPin);
+                if (repo == null) {
+                    throw new IllegalArgumentException("the repository '" + hubPin.repo() + "' is not ORG/NAME");
+                }
+                return hub.snapshotFile(repo, hubPin.commit(), file.path());
             }
             return dev.modelredirect.files.SafePaths.resolve(root, file.path(), "pinned path");
         } catch (IOException | IllegalArgumentException ex) {

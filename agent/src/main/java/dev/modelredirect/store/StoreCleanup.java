@@ -117,17 +117,22 @@ public final class StoreCleanup {
 
     /**
      * Refuses a path outside the store: the path itself (normalised), and the real folder that holds it (so a folder
-     * link inside the store that leads out is not followed into someone else's files). Whatever names it, a lock
+     * link inside the store that leads out is not followed into someone else's files; a top-level folder such as
+     * {@code hub/} that the user linked to another disk counts as the store). Whatever names it, a lock
      * file or a cache written by others, nothing outside the store is ever deleted.
      */
-    private void checkInside(Path path) throws StoreException {
+    void checkInside(Path path) throws StoreException {
         Path normalRoot = root.toAbsolutePath().normalize();
         Path normal = path.toAbsolutePath().normalize();
         boolean inside = normal.startsWith(normalRoot) && !normal.equals(normalRoot);
         if (inside) {
             try {
                 Path realParent = normal.getParent().toRealPath();
-                inside = realParent.startsWith(normalRoot.toRealPath());
+                // a top-level folder of the store may be a link the user made (hub/ on another disk); deeper links
+                // are not followed out
+                Path top = normalRoot.resolve(normalRoot.relativize(normal).getName(0));
+                inside = realParent.startsWith(normalRoot.toRealPath())
+                        || (!top.equals(normal) && realParent.startsWith(top.toRealPath()));
             } catch (NoSuchFileException gone) {
                 inside = true;
             } catch (IOException ex) {

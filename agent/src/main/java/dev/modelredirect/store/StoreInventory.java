@@ -121,18 +121,22 @@ public final class StoreInventory {
         return new StoreInventory(store.root(), store.lockFile(), store.isReadOnly());
     }
 
+    /** The store root. */
     public Path root() {
         return root;
     }
 
+    /** The lock file whose pins this inventory compares with the store. */
     public LockFile lockFile() {
         return lockFile;
     }
 
+    /** Whether the store cannot be written (nothing can be deleted). */
     public boolean readOnly() {
         return readOnly;
     }
 
+    /** The Hub cache layout under {@code <root>/hub}. */
     public HubLayout hubLayout() {
         return new HubLayout(root.resolve("hub"));
     }

@@ -60,18 +60,22 @@ public final class StoreStatistics {
         }
     }
 
+    /** Resolutions served from the store. */
     public long hits() {
         return hits.sum();
     }
 
+    /** Resolutions that had to download. */
     public long misses() {
         return misses.sum();
     }
 
+    /** Resolutions that failed. */
     public long failures() {
         return failures.sum();
     }
 
+    /** Bytes downloaded in all. */
     public long bytesDownloaded() {
         return bytes.sum();
     }

@@ -277,7 +277,11 @@ public final class StoreVerifier {
             throw StoreCleanup.readOnly(inventory.root(), "verify --repair");
         }
         List<Path> deleted = new ArrayList<>();
+        StoreCleanup guard = new StoreCleanup(inventory.root(), false);
         for (Finding finding : report.findings()) {
+            for (Path path : finding.remove()) {
+                guard.checkInside(path);
+            }
             if (finding.kind() == Kind.LEFTOVER) {
                 // the same test as gc, again now: a download or import that started since the report keeps its files
                 for (Path path : finding.remove()) {

@@ -47,6 +47,24 @@ class StoreCleanupTest {
     }
 
     @Test
+    void aTopLevelFolderTheUserLinkedToAnotherDiskIsStillTheStore() throws Exception {
+        Path disk = Files.createDirectories(root.resolveSibling(root.getFileName() + "-disk"));
+        try {
+            Files.createDirectories(disk.resolve("host"));
+            Files.writeString(disk.resolve("host/file.bin"), "12345");
+            Files.createSymbolicLink(root.resolve("url"), disk);
+            StoreCleanup cleanup = new StoreCleanup(root, false);
+            cleanup.delete(root.resolve("url/host/file.bin"), "URL file");
+            assertThat(disk.resolve("host/file.bin")).doesNotExist();
+            assertThat(cleanup.outcome().bytes()).isEqualTo(5);
+        } finally {
+            try (java.util.stream.Stream<Path> all = Files.walk(disk)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void aDryRunRecordsButDeletesNothing() throws Exception {
         Path folder = root.resolve("unpacked/0123/model");
         Files.createDirectories(folder);

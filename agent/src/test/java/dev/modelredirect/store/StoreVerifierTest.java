@@ -57,6 +57,29 @@ class StoreVerifierTest {
     }
 
     @Test
+    void repairNeverDeletesThroughAFolderLinkLeadingOutOfTheStore() throws Exception {
+        Path outside = root.resolveSibling(root.getFileName() + "-blobs");
+        Files.move(root.resolve("hub/models--org--tiny/blobs"), outside);
+        try {
+            Files.createSymbolicLink(root.resolve("hub/models--org--tiny/blobs"), outside);
+            corrupt(outside.resolve(weights.sha256()));
+            try (ModelStore store = TestStores.offline(root, hub.endpoint())) {
+                StoreVerifier verifier = new StoreVerifier(StoreInventory.of(store), ProgressListener.NONE);
+                StoreVerifier.Report report = verifier.verify();
+                assertThat(report.problems()).isPositive();
+                assertThatThrownBy(() -> verifier.repair(report)).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("not inside the store");
+            }
+            assertThat(outside.resolve(weights.sha256())).exists();
+            assertThat(outside.resolve(config.gitSha1())).exists();
+        } finally {
+            try (java.util.stream.Stream<Path> all = Files.walk(outside)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void aCleanStoreHasNoFindingsAndEveryFileWasHashedOnce() throws Exception {
         StoreVerifier.Report report = verify(root);
         assertThat(report.findings()).isEmpty();
