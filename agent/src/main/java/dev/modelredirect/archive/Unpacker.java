@@ -1,6 +1,7 @@
 package dev.modelredirect.archive;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.FileTrees;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 import java.io.BufferedInputStream;
@@ -13,10 +14,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -223,13 +222,8 @@ public final class Unpacker {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.deleteTree(dir);
         } catch (IOException ignored) {
             // a leftover temporary folder is removed by gc
         }

@@ -4,6 +4,7 @@ import dev.modelredirect.archive.TarReader;
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.FileTrees;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
@@ -30,13 +31,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * {@code import FILE.tar}: brings an archive written by {@link Exporter} into the store.
@@ -115,13 +114,13 @@ public final class Importer {
             Map<String, Pin> pins = verify(archive, staging, staged);
             return publish(archive, staging, staged, pins);
         } catch (IOException | RuntimeException ex) {
-            deleteTree(staging);
+            FileTrees.deleteTree(staging);
             if (created) {
-                deleteTree(root);
+                FileTrees.deleteTree(root);
             }
             throw ex;
         } finally {
-            deleteTree(staging);
+            FileTrees.deleteTree(staging);
             if (inUse != null) {
                 inUse.close();
             }
@@ -531,16 +530,5 @@ public final class Importer {
             dir = dir.getParent();
         }
         return dir != null && Files.isWritable(dir);
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(path)) {
-            for (Path each : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(each);
-            }
-        }
     }
 }

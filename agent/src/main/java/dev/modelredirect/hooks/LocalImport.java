@@ -1,6 +1,7 @@
 package dev.modelredirect.hooks;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.FileTrees;
 import dev.modelredirect.files.GroupAccess;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -40,13 +41,7 @@ final class LocalImport {
             }
             Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            if (Files.exists(work)) {
-                try (Stream<Path> walk = Files.walk(work)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            FileTrees.deleteTree(work);
         }
     }
 

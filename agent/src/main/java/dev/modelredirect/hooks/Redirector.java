@@ -5,6 +5,7 @@ import dev.modelredirect.bridge.Bridge;
 import dev.modelredirect.config.Config;
 import dev.modelredirect.config.PathMapping;
 import dev.modelredirect.fetch.ConsoleProgress;
+import dev.modelredirect.files.FileTrees;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import dev.modelredirect.store.ModelStore;
@@ -186,13 +187,7 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException otherWon) {
             // another process made the same folder first: use it
         } finally {
-            if (Files.exists(work)) {
-                try (java.util.stream.Stream<Path> walk = Files.walk(work)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            FileTrees.deleteTree(work);
         }
         return target;
     }

@@ -1,5 +1,7 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.FileTrees;
+
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.JsonValues;
@@ -236,8 +238,8 @@ public final class SourceRemover {
         }
         collector.collectBlobs(repo, remaining, removedLinks, 0);
         if (!cleanup.dryRun() && isEmptyRepo(repo.dir())) {
-            StoreCleanup.deleteTree(repo.dir());
-            StoreCleanup.deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
+            FileTrees.deleteTree(repo.dir());
+            FileTrees.deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
         }
     }
 
@@ -268,7 +270,7 @@ public final class SourceRemover {
         }
         cleanup.removeTree(repo.dir(), StoreInventory.sizeOf(repo.dir()), "unpinned repository");
         if (!cleanup.dryRun()) {
-            StoreCleanup.deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
+            FileTrees.deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
         }
     }
 

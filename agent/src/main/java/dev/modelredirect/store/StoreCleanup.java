@@ -1,14 +1,13 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.FileTrees;
+
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -90,7 +89,7 @@ public final class StoreCleanup {
         checkInside(path);
         removed.add(new Removed(path, bytes, why));
         if (!dryRun) {
-            deleteTree(path);
+            FileTrees.deleteTree(path);
         }
     }
 
@@ -111,7 +110,7 @@ public final class StoreCleanup {
     void deleteFolder(Path folder) throws IOException {
         checkInside(folder);
         if (!dryRun && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(folder);
+            FileTrees.deleteTree(folder);
         }
     }
 
@@ -162,25 +161,5 @@ public final class StoreCleanup {
             }
             dir = dir.getParent();
         }
-    }
-
-    /** Deletes a file, or a folder and everything in it, links not followed. */
-    static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.files.FileTrees;
+
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.fetch.ProgressListener;
@@ -287,7 +289,7 @@ public final class StoreVerifier {
                 for (Path path : finding.remove()) {
                     try (NamedLocks.Held held = inventory.claim(path)) {
                         if (held != null) {
-                            StoreCleanup.deleteTree(path);
+                            FileTrees.deleteTree(path);
                             deleted.add(path);
                         }
                     }
@@ -296,7 +298,7 @@ public final class StoreVerifier {
             }
             for (Path path : finding.remove()) {
                 if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                    StoreCleanup.deleteTree(path);
+                    FileTrees.deleteTree(path);
                     deleted.add(path);
                 } else if (Files.deleteIfExists(path)) {
                     deleted.add(path);
