@@ -35,6 +35,17 @@ class FileTreesTest {
     }
 
     @Test
+    void deletingATreeNeverFollowsALinkOutOfIt() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("keep.txt"), "not the store's");
+        Path tree = Files.createDirectories(dir.resolve("hub/models--a--b"));
+        Files.createSymbolicLink(tree.resolve("link"), outside);
+        FileTrees.deleteTree(tree);
+        assertThat(tree).doesNotExist();
+        assertThat(outside.resolve("keep.txt")).exists();
+    }
+
+    @Test
     void aMissingPathIsNothingToDo() throws Exception {
         FileTrees.deleteTree(dir.resolve("absent"));
         assertThat(dir).isEmptyDirectory();

@@ -77,17 +77,6 @@ class StoreCleanupTest {
     }
 
     @Test
-    void deletingATreeNeverFollowsALinkOutOfIt() throws Exception {
-        Path outside = Files.createDirectories(root.resolve("outside"));
-        Files.writeString(outside.resolve("keep.txt"), "not the store's");
-        Path tree = Files.createDirectories(root.resolve("hub/models--a--b"));
-        Files.createSymbolicLink(tree.resolve("link"), outside);
-        StoreCleanup.deleteTree(tree);
-        assertThat(tree).doesNotExist();
-        assertThat(outside.resolve("keep.txt")).exists();
-    }
-
-    @Test
     void keptThingsAreReportedWithTheirReason() {
         StoreCleanup cleanup = new StoreCleanup(root, false);
         cleanup.keep("blobs/x: a download holds its lock");
