@@ -55,7 +55,7 @@ final class HubCacheMigration {
             return false;
         }
         try (Stream<Path> children = Files.list(dir)) {
-            return children.anyMatch(child -> Files.isDirectory(child) && RepoFolders.looksLikeRepo(name(child)));
+            return children.anyMatch(child -> Files.isDirectory(child) && RepoId.isCacheFolderName(name(child)));
         }
     }
 
@@ -65,13 +65,13 @@ final class HubCacheMigration {
             if (name.equals(".locks") || name.equals("version.txt")) {
                 continue;
             }
-            if (!RepoFolders.looksLikeRepo(name) || !Files.isDirectory(child)) {
+            if (!RepoId.isCacheFolderName(name) || !Files.isDirectory(child)) {
                 report.skipped(label(child), "not a repository folder of the Hub cache layout (models--ORG--NAME)");
                 continue;
             }
             RepoId repo;
             try {
-                repo = RepoFolders.parse(name);
+                repo = RepoId.fromCacheFolder(name);
             } catch (IllegalArgumentException ex) {
                 report.skipped(label(child), ex.getMessage());
                 continue;

@@ -499,7 +499,7 @@ public final class Importer {
     /** The named lock of the blob {@code hub/FOLDER/blobs/ETAG}. */
     private Path blobLock(String name) throws IOException {
         String[] parts = name.split("/");
-        return layout.lock(RepoFolders.parse(parts[1]), parts[parts.length - 1]);
+        return layout.lock(RepoId.fromCacheFolder(parts[1]), parts[parts.length - 1]);
     }
 
     // ---------------------------------------------------------------- helpers

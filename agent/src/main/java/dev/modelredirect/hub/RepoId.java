@@ -38,6 +38,39 @@ public record RepoId(RepoType type, String org, String name) {
         return type.plural() + "--" + org + "--" + name;
     }
 
+    /** Whether a folder name starts like a repository folder of the Hub cache ({@code models--}, ...). */
+    public static boolean isCacheFolderName(String folder) {
+        return typeOfCacheFolder(folder) != null;
+    }
+
+    /**
+     * The repository a Hub cache folder holds: the inverse of {@link #cacheFolder()}.
+     *
+     * @throws IllegalArgumentException saying why the name is not a repository folder
+     */
+    public static RepoId fromCacheFolder(String folder) {
+        RepoType type = typeOfCacheFolder(folder);
+        if (type == null) {
+            throw new IllegalArgumentException("'" + folder + "' is not a repository folder of the Hub cache layout "
+                    + "(models--ORG--NAME)");
+        }
+        String[] parts = folder.substring(type.plural().length() + 2).split("--", -1);
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("a repository without an organisation (or with '--' in its name) "
+                    + "cannot be named hf://ORG/NAME; fetch it under its full id with `pull`");
+        }
+        return new RepoId(type, parts[0], parts[1]);
+    }
+
+    private static RepoType typeOfCacheFolder(String folder) {
+        for (RepoType type : RepoType.values()) {
+            if (folder.startsWith(type.plural() + "--")) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return type.urlPrefix() + id();

@@ -435,20 +435,11 @@ public final class StoreInventory {
 
     /** The repository a cache folder name means ({@code models--ORG--NAME}), or null. */
     public static RepoId repoOf(String folder) {
-        String[] parts = folder.split("--", -1);
-        if (parts.length != 3) {
+        try {
+            return RepoId.fromCacheFolder(folder);
+        } catch (IllegalArgumentException notARepository) {
             return null;
         }
-        for (RepoType type : RepoType.values()) {
-            if (type.plural().equals(parts[0])) {
-                try {
-                    return new RepoId(type, parts[1], parts[2]);
-                } catch (IllegalArgumentException ex) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     /** The repository of a Hub pin, or null when the lock file names an impossible one. */
