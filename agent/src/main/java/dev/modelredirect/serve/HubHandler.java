@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.modelredirect.files.SafePaths;
+import dev.modelredirect.hub.GitObjects;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.hub.RepoType;
 import dev.modelredirect.json.Json;

@@ -3,6 +3,7 @@ package dev.modelredirect.serve;
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.files.UnsafePathException;
+import dev.modelredirect.hub.GitObjects;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.json.JsonException;

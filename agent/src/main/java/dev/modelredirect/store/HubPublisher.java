@@ -4,6 +4,7 @@ import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
+import dev.modelredirect.hub.GitObjects;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,19 +62,21 @@ public final class HubPublisher {
         }
         HubLayout layout = new HubLayout(hubRoot);
         Map<String, Object> tree = new LinkedHashMap<>();
-        MessageDigest commitDigest = sha1();
+        MessageDigest commitDigest = GitObjects.sha1();
         Map<String, String> blobs = new LinkedHashMap<>();
         for (Map.Entry<String, Path> entry : files.entrySet()) {
             Path file = entry.getValue();
-            long size = Files.size(file);
-            String sha256 = Hashing.sha256Of(file);
-            String gitSha1 = Hashing.gitSha1Of(file);
+            Hashing.Digests digests = Hashing.digestsOf(file);
+            long size = digests.size();
+            String sha256 = digests.sha256();
+            String gitSha1 = digests.gitSha1();
             boolean lfs = size >= LFS_THRESHOLD || isBinary(entry.getKey());
             String blob = lfs ? sha256 : gitSha1;
             blobs.put(entry.getKey(), blob);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("size", size);
-            info.put("blob_id", lfs ? gitSha1Of(lfsPointer(sha256, size)) : gitSha1);
+            info.put("blob_id", lfs ? GitObjects.blobId(GitObjects.lfsPointer(sha256, size).getBytes(StandardCharsets.US_ASCII))
+                    : gitSha1);
             if (lfs) {
                 info.put("lfs_sha256", sha256);
                 info.put("lfs_size", size);
@@ -109,28 +111,8 @@ public final class HubPublisher {
         return commit;
     }
 
-    /** The text of the LFS pointer git keeps for an LFS file; its git blob sha1 is the file's oid on the Hub. */
-    public static String lfsPointer(String sha256, long size) {
-        return "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256 + "\nsize " + size + "\n";
-    }
-
     private static boolean isBinary(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         return BINARY.stream().anyMatch(lower::endsWith);
-    }
-
-    private static String gitSha1Of(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        MessageDigest digest = sha1();
-        digest.update(("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII));
-        return HexFormat.of().formatHex(digest.digest(bytes));
-    }
-
-    private static MessageDigest sha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }

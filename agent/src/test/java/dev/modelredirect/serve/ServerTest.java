@@ -2,6 +2,7 @@ package dev.modelredirect.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelredirect.hub.GitObjects;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;

@@ -1,4 +1,4 @@
-package dev.modelredirect.serve;
+package dev.modelredirect.hub;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,28 +10,28 @@ import java.util.List;
  * Git object ids as the Hub reports them: the blob id of a small file, the blob id of an LFS file's pointer text, and
  * tree ids of folders.
  */
-final class GitObjects {
+public final class GitObjects {
     private GitObjects() {
     }
 
     /** The text git stores in place of an LFS file. */
-    static String lfsPointer(String sha256, long size) {
+    public static String lfsPointer(String sha256, long size) {
         return "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256 + "\nsize " + size + "\n";
     }
 
     /** The git blob id of {@code bytes}: sha1 of {@code "blob <n>\0"} and the bytes. */
-    static String blobId(byte[] bytes) {
+    public static String blobId(byte[] bytes) {
         MessageDigest sha1 = sha1();
         sha1.update(("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII));
         return HexFormat.of().formatHex(sha1.digest(bytes));
     }
 
     /** One entry of a git tree: a file (mode 100644) or a folder (mode 40000). */
-    record TreeItem(String name, String oid, boolean directory) {
+    public record TreeItem(String name, String oid, boolean directory) {
     }
 
     /** The git tree id of a folder holding {@code items}, in git's order (folders compared as if named "name/"). */
-    static String treeId(List<TreeItem> items) {
+    public static String treeId(List<TreeItem> items) {
         List<TreeItem> sorted = items.stream()
                 .sorted((a, b) -> sortKey(a).compareTo(sortKey(b))).toList();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
@@ -52,7 +52,8 @@ final class GitObjects {
         return item.directory() ? name + "/" : name;
     }
 
-    static MessageDigest sha1() {
+    /** A SHA-1 digest (every JVM has one). */
+    public static MessageDigest sha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException ex) {
