@@ -41,16 +41,18 @@ final class UrlResolver {
     /** The local file when the store answers this source now, else null; never connects or writes. */
     Path lookup(Source.Url source) throws IOException {
         Path file = layout.file(source.url());
-        return isStored(file, pinOf(source)) ? file : null;
+        Pin.Url urlPin = pinOf(source);
+        return isStored(file, urlPin, urlPin == null ? readMeta(file) : null) ? file : null;
     }
 
     Resolution resolve(Source.Url source, HttpSupplier httpSupplier) throws IOException {
         long start = System.nanoTime();
         Path file = layout.file(source.url());
         Pin.Url urlPin = pinOf(source);
-        if (isStored(file, urlPin)) {
+        Map<String, Object> meta = urlPin == null ? readMeta(file) : null;
+        if (isStored(file, urlPin, meta)) {
             if (urlPin == null) {
-                context.pin(source.spelled(), pinFromMeta(source, file, readMeta(file)));
+                context.pin(source.spelled(), pinFromMeta(source, file, meta));
             }
             return new Resolution(source.spelled(), file, context.root, true, 0, System.nanoTime() - start);
         }
@@ -80,8 +82,7 @@ final class UrlResolver {
     Update update(Source.Url source, HttpSupplier httpSupplier) throws IOException {
         long start = System.nanoTime();
         context.checkCanUpdate(source.spelled());
-        Pin pin = context.lockFile.get(source.spelled());
-        Pin.Url urlPin = pin instanceof Pin.Url p && !p.files().isEmpty() ? p : null;
+        Pin.Url urlPin = pinOf(source);
         if (urlPin == null) {
             Resolution resolution = resolve(source, httpSupplier);
             return new Update(resolution, null, pinnedSha256(source), false);
@@ -173,13 +174,13 @@ final class UrlResolver {
 
     /**
      * Whether the store holds the file of a URL source: of the pinned size when pinned, else with an integrity record
-     * of its size (a file another run downloaded and pinned elsewhere, or before the lock file was reset).
+     * of its size (a file another run downloaded and pinned elsewhere, or before the lock file was reset), {@code meta}
+     * being that record as read once by the caller when there is no pin.
      */
-    private static boolean isStored(Path file, Pin.Url pin) {
+    private static boolean isStored(Path file, Pin.Url pin, Map<String, Object> meta) {
         if (pin != null) {
             return sizeMatches(file, pin.files().get(0).size());
         }
-        Map<String, Object> meta = readMeta(file);
         return meta != null && sizeMatches(file, JsonValues.longValue(meta, "size", -2));
     }
 
