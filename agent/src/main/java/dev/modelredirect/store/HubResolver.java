@@ -144,7 +144,7 @@ final class HubResolver {
     }
 
     private static boolean matches(Pin.Hub pin, Source.Hub source) {
-        return pin.type() == source.repo().type() && pin.repo().equals(source.repo().id());
+        return matchesRepo(pin, source.repo());
     }
 
     /** The pinned files this source needs; null when the pin does not cover it (then it is resolved anew). */

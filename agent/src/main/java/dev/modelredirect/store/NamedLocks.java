@@ -77,20 +77,7 @@ public final class NamedLocks {
             local.unlock();
             throw ex;
         }
-        FileChannel heldChannel = channel;
-        FileLock heldLock = fileLock;
-        return () -> {
-            try {
-                if (heldLock != null) {
-                    heldLock.release();
-                }
-            } catch (IOException ignored) {
-                // closing the channel releases it anyway
-            } finally {
-                closeQuietly(heldChannel);
-                local.unlock();
-            }
-        };
+        return held(channel, fileLock, local);
     }
 
     /**
@@ -123,15 +110,20 @@ public final class NamedLocks {
             local.unlock();
             return null;
         }
-        FileChannel heldChannel = channel;
-        FileLock heldLock = fileLock;
+        return held(channel, fileLock, local);
+    }
+
+    /** The hold of both layers: releasing it releases the file lock (if any), closes its channel, then unlocks. */
+    private static Held held(FileChannel channel, FileLock fileLock, ReentrantLock local) {
         return () -> {
             try {
-                heldLock.release();
+                if (fileLock != null) {
+                    fileLock.release();
+                }
             } catch (IOException ignored) {
                 // closing the channel releases it anyway
             } finally {
-                closeQuietly(heldChannel);
+                closeQuietly(channel);
                 local.unlock();
             }
         };
