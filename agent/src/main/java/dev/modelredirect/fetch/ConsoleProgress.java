@@ -130,13 +130,10 @@ public final class ConsoleProgress implements ProgressListener {
                     idleSince = System.nanoTime();
                 }
             }
-            if (terminal && drawn) {
-                out.print("\r\033[K");
-                out.flush();
-                drawn = false;
-                if (!active.isEmpty()) {
-                    drawBar(System.nanoTime());
-                }
+            boolean redraw = terminal && drawn && !active.isEmpty();
+            clear();
+            if (redraw) {
+                drawBar(System.nanoTime());
             }
         }
     }
