@@ -30,10 +30,6 @@ final class PullThrough {
         this.upstream = upstream;
     }
 
-    String upstream() {
-        return upstream;
-    }
-
     /** The source naming a file ({@code path} non-null) or a whole snapshot of a repository at a revision. */
     static String source(RepoId repo, String revision, String path) {
         String prefix = repo.type() == RepoType.DATASET ? "datasets/" : "";

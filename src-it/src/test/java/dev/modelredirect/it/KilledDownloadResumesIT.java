@@ -111,7 +111,7 @@ class KilledDownloadResumesIT {
      */
     private static List<long[]> journaledChunks(RepoFolder repo) {
         List<long[]> chunks = new ArrayList<>();
-        for (Path partial : repo.journals()) {
+        for (Path partial : repo.partialFiles()) {
             try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial)) {
                 if (channel.size() < SIZE + 24) {
                     continue;

@@ -41,11 +41,6 @@ public record RepoFolder(Path dir) {
         return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete"));
     }
 
-    /** The partial download files ({@code *.incomplete}) in blobs/, whose trailer holds the chunk journal. */
-    public List<Path> journals() {
-        return files(dir.resolve("blobs"), name -> name.endsWith(".incomplete"));
-    }
-
     /** Temporary files anywhere in the store: download temp files, journals, and the {@code .tmp} files of writes. */
     public static List<Path> temporaryFilesUnder(Path store) {
         try (Stream<Path> all = Files.walk(store)) {
