@@ -2,17 +2,10 @@ package dev.modelredirect.carry;
 
 import dev.modelredirect.fetch.ExpectedDigest;
 import dev.modelredirect.fetch.Hashing;
-import java.io.IOException;
-import java.nio.file.Path;
 
-/** The sha256 and git blob sha1 of a file in one read, and the check of a Hub blob against its name. */
+/** The check of a Hub blob's bytes against its name. */
 final class Digests {
     private Digests() {
-    }
-
-    /** Both hashes of a file, in one read. */
-    static Hashing.Digests of(Path file) throws IOException {
-        return Hashing.digestsOf(file);
     }
 
     /**

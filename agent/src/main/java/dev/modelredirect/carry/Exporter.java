@@ -3,6 +3,7 @@ package dev.modelredirect.carry;
 import dev.modelredirect.archive.TarWriter;
 import dev.modelredirect.fetch.Hashing;
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.FileTrees;
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.hub.RepoId;
 import dev.modelredirect.json.Json;
@@ -238,13 +239,7 @@ public final class Exporter {
             }
             return Files.readAllBytes(fragment.path());
         } finally {
-            try (var all = Files.walk(scratch)) {
-                List<Path> paths = new ArrayList<>(all.toList());
-                java.util.Collections.reverse(paths);
-                for (Path path : paths) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            FileTrees.deleteTree(scratch);
         }
     }
 

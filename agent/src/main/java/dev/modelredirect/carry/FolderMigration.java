@@ -80,8 +80,8 @@ final class FolderMigration {
         if (Files.isSameFile(a, b)) {
             return true;
         }
-        Hashing.Digests left = Digests.of(a);
-        Hashing.Digests right = Digests.of(b);
+        Hashing.Digests left = Hashing.digestsOf(a);
+        Hashing.Digests right = Hashing.digestsOf(b);
         return left.sha256().equals(right.sha256());
     }
 }

@@ -129,7 +129,7 @@ final class HubCacheMigration {
                 report.skipped(label(file), "an unfinished download");
                 continue;
             }
-            Hashing.Digests digests = Digests.of(file);
+            Hashing.Digests digests = Hashing.digestsOf(file);
             String problem = Digests.blobProblem(name, digests);
             if (problem != null) {
                 report.skipped(label(file), problem + "; not imported");
@@ -203,7 +203,7 @@ final class HubCacheMigration {
                     continue;
                 }
             } else if (Files.isRegularFile(entry)) {
-                Hashing.Digests digests = Digests.of(entry);
+                Hashing.Digests digests = Hashing.digestsOf(entry);
                 blob = digests.sha256();
                 Path target = layout.blob(repo, blob);
                 lockBlob(repo, blob);

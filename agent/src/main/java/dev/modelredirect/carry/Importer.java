@@ -389,7 +389,7 @@ public final class Importer {
                 continue;
             }
             String stored = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                    ? Digests.of(target).sha256() : null;
+                    ? Hashing.digestsOf(target).sha256() : null;
             if (!file.getValue().sha256().equals(stored)) {
                 throw conflict(archive, name, stored == null ? "is not a regular file"
                         : "holds other bytes (sha256 " + stored + ", the archive's " + file.getValue().sha256() + ")");

@@ -17,7 +17,7 @@ class DigestsTest {
     Content content = Content.synthetic(70_000, 12);
 
     private Hashing.Digests digests() throws IOException {
-        return Digests.of(Files.write(dir.resolve("f"), content.bytes()));
+        return Hashing.digestsOf(Files.write(dir.resolve("f"), content.bytes()));
     }
 
     @Test
