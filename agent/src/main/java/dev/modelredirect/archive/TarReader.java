@@ -41,6 +41,9 @@ public final class TarReader {
             checkChecksum(header);
             char type = (char) (header[156] == 0 ? '0' : header[156]);
             long size = parseNumber(header, 124, 12);
+            if (size < 0) {
+                throw new ArchiveException("a tar header gives a negative size (" + size + ")");
+            }
             String name = string(header, 0, 100);
             String link = string(header, 157, 100);
             if (string(header, 257, 5).equals("ustar")) {
@@ -60,7 +63,7 @@ public final class TarReader {
                         switch (record[0]) {
                             case "path": longName = record[1]; break;
                             case "linkpath": longLink = record[1]; break;
-                            case "size": paxSize = Long.parseLong(record[1]); break;
+                            case "size": paxSize = size(record[1]); break;
                             default: break;
                         }
                     }
@@ -182,7 +185,19 @@ public final class TarReader {
         }
     }
 
-    private static long parseNumber(byte[] header, int offset, int length) {
+    private static long size(String pax) throws ArchiveException {
+        try {
+            long size = Long.parseLong(pax);
+            if (size >= 0) {
+                return size;
+            }
+        } catch (NumberFormatException ex) {
+            // below
+        }
+        throw new ArchiveException("a pax header gives an unusable size '" + pax + "'");
+    }
+
+    private static long parseNumber(byte[] header, int offset, int length) throws ArchiveException {
         if ((header[offset] & 0x80) != 0) {
             long value = header[offset] & 0x7f;
             for (int i = 1; i < length; i++) {
@@ -191,7 +206,12 @@ public final class TarReader {
             return value;
         }
         String text = string(header, offset, length).trim();
-        return text.isEmpty() ? 0 : Long.parseLong(text, 8);
+        try {
+            return text.isEmpty() ? 0 : Long.parseLong(text, 8);
+        } catch (NumberFormatException ex) {
+            throw new ArchiveException("not a tar archive (a header field holds '" + text.replaceAll("[^ -~]", "?")
+                    + "', not an octal number)");
+        }
     }
 
     private static String string(byte[] header, int offset, int length) {

@@ -126,13 +126,13 @@ public final class HubClient {
                 throw refusal(response, repo, revision, null);
             }
             Map<String, Object> info = parseObject(response, url);
-            String sha = JsonValues.string(info, "sha");
-            if (sha == null) {
+            Object sha = info.get("sha");
+            if (!(sha instanceof String)) {
                 throw new HubException(HubException.Kind.NOT_A_HUB, null, "the revision API at " + Http.describe(url)
-                        + " answered without a 'sha' field; check that the endpoint key names a Hub or a Hub mirror");
+                        + " answered without a 'sha' string field; check that the endpoint key names a Hub or a Hub mirror");
             }
-            checkCommit(sha, url);
-            return sha;
+            checkCommit((String) sha, url);
+            return (String) sha;
         }
     }
 

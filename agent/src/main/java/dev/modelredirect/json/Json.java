@@ -14,6 +14,10 @@ import java.util.Map;
  * the same types (any {@link Number}, {@link Map} with string keys, {@link Iterable}) and pretty-prints with two-space
  * indentation and a final newline, so files written twice from the same data are byte-identical.
  *
+ * <p>Strict as RFC 8259 and as the reference parsers' defaults are, plus three limits on hostile input: nesting
+ * deeper than {@value #MAX_DEPTH} levels, a number longer than {@value #MAX_NUMBER_LENGTH} characters and a repeated key
+ * in one object are refused (the last so that no two readers of one file can disagree on which value counts).
+ *
  * <p>Kept in-house so that the agent loads no JSON library into the host application.
  */
 public final class Json {
@@ -57,7 +61,10 @@ public final class Json {
         return out.append('\n').toString();
     }
 
-    private static final int MAX_DEPTH = 200;
+    /** The deepest nesting of arrays and objects read. */
+    public static final int MAX_DEPTH = 200;
+    /** The longest number read, in characters (as the reference parsers' default limit). */
+    public static final int MAX_NUMBER_LENGTH = 1000;
 
     private Object readValue(int depth) {
         if (depth > MAX_DEPTH) {
@@ -87,7 +94,8 @@ public final class Json {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return readNumber();
                 }
-                throw error("unexpected character '" + c + "'");
+                throw error(c == '\uFEFF' ? "a byte order mark (BOM) before the JSON value; save the file as UTF-8 "
+                        + "without BOM" : "unexpected character '" + printable(String.valueOf(c)) + "'");
         }
     }
 
@@ -104,10 +112,15 @@ public final class Json {
             if (peek() != '"') {
                 throw error("expected a string key");
             }
+            int keyAt = pos;
             String key = readString();
             skipSpace();
             expect(':');
             skipSpace();
+            if (map.containsKey(key)) {
+                pos = keyAt;
+                throw error("duplicate key '" + printable(key) + "'");
+            }
             map.put(key, readValue(depth + 1));
             skipSpace();
             char c = next();
@@ -175,11 +188,15 @@ public final class Json {
                         if (pos + 4 > text.length()) {
                             throw error("truncated \\u escape");
                         }
-                        try {
-                            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int digit = Character.digit(text.charAt(pos + i), 16);
+                            if (digit < 0 || text.charAt(pos + i) > 'f') {
+                                throw error("bad \\u escape");
+                            }
+                            code = code * 16 + digit;
                         }
+                        out.append((char) code);
                         pos += 4;
                         break;
                     default:
@@ -191,18 +208,50 @@ public final class Json {
         }
     }
 
+    /** {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}, as RFC 8259 has it. */
     private Number readNumber() {
         int start = pos;
         if (peek() == '-') {
             pos++;
         }
-        while (pos < text.length() && "0123456789.eE+-".indexOf(text.charAt(pos)) >= 0) {
+        if (peek() == '0') {
             pos++;
+        } else if (!digits()) {
+            throw error("bad number: a digit must follow '-'");
+        }
+        boolean integral = true;
+        if (peek() == '.') {
+            pos++;
+            integral = false;
+            if (!digits()) {
+                throw error("bad number: a digit must follow '.'");
+            }
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            pos++;
+            integral = false;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            if (!digits()) {
+                throw error("bad number: a digit must follow the exponent");
+            }
+        }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            pos = start;
+            throw error("number longer than " + MAX_NUMBER_LENGTH + " characters");
+        }
+        if (pos < text.length() && (Character.isLetterOrDigit(peek()) || peek() == '.' || peek() == '+'
+                || peek() == '-')) {
+            throw error("bad number: unexpected '" + peek() + "'");
         }
         String token = text.substring(start, pos);
+        if (integral && pos - start < 19) {
+            return Long.parseLong(token);
+        }
         try {
             BigDecimal number = new BigDecimal(token);
-            if (token.indexOf('.') < 0 && token.indexOf('e') < 0 && token.indexOf('E') < 0) {
+            if (integral) {
                 try {
                     return number.longValueExact();
                 } catch (ArithmeticException tooBig) {
@@ -211,8 +260,33 @@ public final class Json {
             }
             return number;
         } catch (NumberFormatException ex) {
-            throw error("bad number '" + token + "'");
+            pos = start;
+            throw error("number '" + abbreviate(token) + "' is out of range");
         }
+    }
+
+    /** Skips {@code [0-9]+}; false when there is no digit. */
+    private boolean digits() {
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+        return pos > start;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /** A key for a message: at most 40 characters, control characters as {@code ?}. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        String shown = abbreviate(text);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
     }
 
     private void expectWord(String word) {

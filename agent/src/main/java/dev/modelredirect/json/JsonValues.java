@@ -29,11 +29,23 @@ public final class JsonValues {
         return value;
     }
 
-    /** The integer at {@code key}, or {@code fallback} when absent. */
+    /** The whole number at {@code key}, or {@code fallback} when absent; a fraction or a number past long fails. */
     public static long longValue(Map<String, Object> object, String key, long fallback) {
         Object value = object.get(key);
         if (value == null) {
             return fallback;
+        }
+        if (value instanceof Long) {
+            return (Long) value;
+        }
+        if (value instanceof java.math.BigDecimal) {
+            try {
+                // exact, and cheap even for 1e999999999 (longValue() would expand it digit by digit)
+                return ((java.math.BigDecimal) value).longValueExact();
+            } catch (ArithmeticException ex) {
+                throw new JsonException("field '" + key + "' should be a whole number from " + Long.MIN_VALUE
+                        + " to " + Long.MAX_VALUE);
+            }
         }
         if (!(value instanceof Number)) {
             throw new JsonException("field '" + key + "' should be a number");

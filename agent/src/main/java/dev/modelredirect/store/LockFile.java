@@ -145,6 +145,9 @@ public final class LockFile {
             cache = Map.of();
             cacheStamp = stamp;
             return cache;
+        } catch (java.nio.charset.CharacterCodingException ex) {
+            throw new StoreException("the lock file " + path + " is not valid (it is not UTF-8 text); restore it from "
+                    + "version control, or delete it to start over");
         } catch (IOException ex) {
             throw new StoreException("cannot read the lock file " + path + ": " + ex.getMessage()
                     + "; fix its permissions, or point the lockfile key elsewhere");
