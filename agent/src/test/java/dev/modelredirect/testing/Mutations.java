@@ -38,6 +38,28 @@ public final class Mutations {
         return new Mutations(seed, bytes);
     }
 
+    /**
+     * The seed corpus Jazzer replays for {@code method} of {@code test}: every file of the test resource folder
+     * {@code <package>/<Class>Inputs/<method>/}.
+     */
+    public static List<byte[]> corpus(Class<?> test, String method) {
+        String folder = test.getSimpleName() + "Inputs/" + method;
+        java.net.URL url = test.getResource(folder);
+        if (url == null) {
+            throw new IllegalStateException("no seed corpus " + folder + " beside " + test.getName());
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(
+                java.nio.file.Path.of(url.toURI()))) {
+            List<byte[]> corpus = new ArrayList<>();
+            for (java.nio.file.Path file : files.sorted().toList()) {
+                corpus.add(java.nio.file.Files.readAllBytes(file));
+            }
+            return corpus;
+        } catch (java.io.IOException | java.net.URISyntaxException ex) {
+            throw new IllegalStateException("cannot read the seed corpus " + folder + ": " + ex, ex);
+        }
+    }
+
     /** A mutator of {@code corpus} (binary inputs) with a fixed {@code seed}. */
     public static Mutations ofBytes(long seed, List<byte[]> corpus) {
         return new Mutations(seed, List.copyOf(corpus));
@@ -53,9 +75,12 @@ public final class Mutations {
         for (byte[] input : corpus) {
             feed(target, input, ran++);
         }
+        long start = System.nanoTime();
         while (ran < count && System.nanoTime() < deadline) {
             feed(target, next(), ran++);
         }
+        System.out.printf("seeded fuzz run: %d inputs (%d seeds) in %d ms%n", ran, corpus.size(),
+                (System.nanoTime() - start) / 1_000_000);
         return ran;
     }
 
