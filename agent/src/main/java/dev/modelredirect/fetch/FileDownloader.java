@@ -1,5 +1,6 @@
 package dev.modelredirect.fetch;
 
+import dev.modelredirect.files.DiskSpace;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
@@ -36,8 +37,8 @@ import okio.BufferedSource;
  * <p>Failure modes: a server that answers a range with 200 restarts the download cleanly from byte 0 in one stream;
  * a refused CDN link is refreshed through {@link DownloadLocation#refresh()}; connection errors and retryable statuses
  * retry with backoff (the count resets whenever bytes arrive); a size or hash mismatch deletes the temporary file and
- * throws {@link IntegrityException}. Any other failure leaves the temporary file (and its journal) for the next
- * attempt.
+ * throws {@link IntegrityException}; a full disk fails at once, without retries. Any other failure leaves the
+ * temporary file (and its journal) for the next attempt.
  */
 public final class FileDownloader {
     /**
@@ -217,7 +218,7 @@ public final class FileDownloader {
                     if (ex instanceof IntegrityException) {
                         Files.deleteIfExists(file);
                     }
-                    if (ex instanceof FetchException || isInterruption(ex)) {
+                    if (ex instanceof FetchException || isInterruption(ex) || DiskSpace.isFull(ex)) {
                         throw ex;
                     }
                     failures = have > before ? 1 : failures + 1;
@@ -494,7 +495,7 @@ public final class FileDownloader {
                     }
                 } catch (IOException ex) {
                     if (ex instanceof FetchException || ex instanceof RangesUnsupportedException
-                            || isInterruption(ex)) {
+                            || isInterruption(ex) || DiskSpace.isFull(ex)) {
                         throw ex;
                     }
                     failures = position > before ? 1 : failures + 1;

@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.DiskSpace;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 
@@ -319,6 +320,9 @@ final class HubResolver {
             recordMissing(ex, repo, source.path());
             throw new StoreException(source.spelled() + ": " + ex.getMessage(), ex);
         }
+        if (!sizeMatches(layout.blob(repo, meta.etag()), meta.size())) {
+            context.checkRoom(source.spelled(), layout.blob(repo, meta.etag()).getParent(), meta.size());
+        }
         FileResult result = fetchBlob(source, meta.commit(), source.path(), meta, List.of());
         writeRef(source, meta.commit());
         context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), meta.commit(),
@@ -340,6 +344,14 @@ final class HubResolver {
         } catch (HubException ex) {
             throw new StoreException(source.spelled() + ": " + ex.getMessage(), ex);
         }
+        long needed = 0;
+        for (TreeEntry entry : tree) {
+            if (entry.size() > 0 && !sizeMatches(layout.snapshotFile(repo, commit, entry.path()), entry.size())
+                    && (entry.etag() == null || !sizeMatches(layout.blob(repo, entry.etag()), entry.size()))) {
+                needed += entry.size();
+            }
+        }
+        context.checkRoom(source.spelled(), layout.snapshotDir(repo, commit), needed);
         AtomicLong bytes = new AtomicLong();
         List<PinnedFile> pinned = forEachFile(source, tree, entry -> {
             Path file = layout.snapshotFile(repo, commit, entry.path());
@@ -364,6 +376,11 @@ final class HubResolver {
 
     /** Downloads pinned files that are missing, at the pinned commit, checked against the pinned hashes. */
     private long fetchPinned(Source.Hub source, String commit, List<PinnedFile> missing) throws IOException {
+        long needed = 0;
+        for (PinnedFile file : missing) {
+            needed += Math.max(0, file.size());
+        }
+        context.checkRoom(source.spelled(), layout.snapshotDir(source.repo(), commit), needed);
         AtomicLong bytes = new AtomicLong();
         forEachFile(source, missing, pinned -> {
             HubFile meta = head(source, commit, pinned.path());
@@ -426,8 +443,13 @@ final class HubResolver {
                         return url;
                     }
                 };
-                FileDownloader.Result download = context.downloader().download(new DownloadJob(label,
-                        location, meta.size(), null, temp, expected), context.progress);
+                FileDownloader.Result download;
+                try {
+                    download = context.downloader().download(new DownloadJob(label, location, meta.size(), null,
+                            temp, expected), context.progress);
+                } catch (IOException ex) {
+                    throw DiskSpace.isFull(ex) ? context.full(label, blob.getParent(), meta.size(), ex) : ex;
+                }
                 AtomicFiles.move(temp, blob);
                 link(repo, commit, path, meta.etag());
                 Hashing.Digests digests = download.digests();

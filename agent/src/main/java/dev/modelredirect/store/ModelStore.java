@@ -13,6 +13,7 @@ import dev.modelredirect.hub.HubClient;
 import dev.modelredirect.config.Secret;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -135,6 +136,12 @@ public final class ModelStore implements Closeable {
             statistics.record(resolution);
             recordLastUse(source);
             return resolution;
+        } catch (java.nio.file.NoSuchFileException ex) {
+            IOException error = Files.isDirectory(root) ? ex : new StoreException("the store " + root
+                    + " was deleted or moved while " + source.spelled() + " was being resolved, so nothing was stored;"
+                    + " check that nothing removes the store while it is in use, then run the same command again", ex);
+            statistics.failed(source.spelled(), error, System.nanoTime() - start);
+            throw error;
         } catch (IOException | RuntimeException ex) {
             statistics.failed(source.spelled(), ex, System.nanoTime() - start);
             throw ex;

@@ -2,7 +2,9 @@ package dev.modelredirect.store;
 
 import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.fetch.ProgressListener;
+import dev.modelredirect.files.DiskSpace;
 import dev.modelredirect.hub.HubClient;
+import dev.modelredirect.log.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,33 @@ final class StoreContext {
             throw new StoreException("cannot update " + source + ": the store " + root + " is read-only, so nothing "
                     + "is written. Update it where it is writable, or point the store key at a writable folder");
         }
+    }
+
+    /**
+     * Fails before a download of {@code needed} more bytes into {@code dir} that the store's disk cannot hold, with
+     * the one line that names the store and the space needed; a negative {@code needed} (unknown) passes.
+     */
+    void checkRoom(String source, Path dir, long needed) throws StoreException {
+        long free = DiskSpace.usable(dir);
+        if (needed > 0 && free < needed) {
+            throw new StoreException("not enough space in the store " + root + " for " + source + ": it needs "
+                    + Sizes.human(needed) + " more and " + Sizes.human(free) + " is free; nothing was downloaded. "
+                    + "Free space there, or point the store key at a larger disk, then run the same command again");
+        }
+    }
+
+    /**
+     * The error of a download that filled the store's disk ({@code cause}), naming the store, what it still needed
+     * ({@code needed}, negative when the size is unknown) and what to do; the partial file stays for a resume.
+     */
+    StoreException full(String source, Path dir, long needed, IOException cause) {
+        long free = DiskSpace.usable(dir);
+        String space = needed > 0 ? "it needs " + Sizes.human(needed) + " and " + Sizes.human(free) + " is free"
+                : "its size was not announced and " + Sizes.human(free) + " is free";
+        return new StoreException("the disk of the store " + root + " is full while downloading " + source + " ("
+                + space + "); nothing was stored under its final name. Free space there, or point the store key at "
+                + "a larger disk, then run the same command again (it resumes), or run `gc` to remove the partial "
+                + "download", cause);
     }
 
     /** Records a pin unless the store is read-only; a failure to write is a warning, never a failed resolution. */

@@ -1,6 +1,7 @@
 package dev.modelredirect.store;
 
 import dev.modelredirect.files.AtomicFiles;
+import dev.modelredirect.files.DiskSpace;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.files.SafePaths;
 
@@ -154,8 +155,14 @@ final class UrlResolver {
                     return probe(client, asked).finalUrl;
                 }
             };
-            FileDownloader.Result download = context.downloader().download(new DownloadJob(source.spelled(),
-                    location, size, probe.validator(), temp, expected), context.progress);
+            context.checkRoom(source.spelled(), file.getParent(), size - (Files.exists(temp) ? Files.size(temp) : 0));
+            FileDownloader.Result download;
+            try {
+                download = context.downloader().download(new DownloadJob(source.spelled(), location, size,
+                        probe.validator(), temp, expected), context.progress);
+            } catch (IOException ex) {
+                throw DiskSpace.isFull(ex) ? context.full(source.spelled(), file.getParent(), size, ex) : ex;
+            }
             digests = download.digests();
             transferred = download.transferred();
             writeMeta(file, source, probe, digests);
