@@ -137,7 +137,7 @@ public final class ModelStore implements Closeable {
             recordLastUse(source);
             return resolution;
         } catch (java.nio.file.NoSuchFileException ex) {
-            IOException error = Files.isDirectory(root) ? ex : new StoreException("the store " + root
+            IOException error = Files.isDirectory(root()) ? ex : new StoreException("the store " + root()
                     + " was deleted or moved while " + source.spelled() + " was being resolved, so nothing was stored;"
                     + " check that nothing removes the store while it is in use, then run the same command again", ex);
             statistics.failed(source.spelled(), error, System.nanoTime() - start);
