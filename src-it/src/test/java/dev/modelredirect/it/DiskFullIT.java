@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code pull} with the real jar onto a store that cannot take the model: a 4 MiB tmpfs too small for it, a disk that
  * another process fills while the download runs, a read-only store, and a store folder deleted mid-download. Each
  * fails with one line naming the store (and, for space, what is needed), leaves the store, its lock file and the
- * model pulled before exactly as they were, and {@code gc} removes any partial data.
+ * model pulled before exactly as they were (a model that fits nowhere is not started at all; one cut short by a disk
+ * that filled keeps only its verified files, unpinned, and its partial file), and {@code gc} removes the partial data.
  */
 class DiskFullIT {
     private static final Duration PULL = Duration.ofMinutes(2);
@@ -72,14 +73,7 @@ class DiskFullIT {
             Path store = disk.path().resolve("store");
             pull(store, "hf://org/small", 0);
             Map<String, String> before = TreeSnapshot.of(store);
-            // 3 MiB at 640 KiB/s: about 5 s, time enough to fill the disk beside it
-            hub.fault(s -> s.server().equals("cdn") && s.path().contains(medium.sha256()), Integer.MAX_VALUE,
-                    FaultKind.SLOW, 0, null, 64 * 1024);
-            try (ChildJvm child = ChildJvm.cli(work, "pull", "hf://org/medium", "--store", store.toString(),
-                    "--endpoint", hub.endpoint()).start()) {
-                RepoFolder medium = RepoFolder.model(store, "org/medium");
-                Poll.until(Duration.ofSeconds(60), "a partial file with bytes", () -> medium.partialFiles().stream()
-                        .anyMatch(DiskFullIT::hasBytes) || !child.isAlive(), child::stderr);
+            try (ChildJvm child = slowPullOfMediumUnderWay(store)) {
                 fill(disk.path().resolve("filler.bin"), disk.free());
                 ChildJvm.Exit exit = child.awaitExit(PULL);
                 assertThat(exit.code()).as(exit.describe()).isEqualTo(1);
@@ -118,13 +112,7 @@ class DiskFullIT {
     @Test
     void aStoreDeletedMidDownloadFailsInOneLineAndIsNotHalfRebuilt() throws Exception {
         Path store = work.resolve("doomed");
-        hub.fault(s -> s.server().equals("cdn") && s.path().contains(medium.sha256()), Integer.MAX_VALUE,
-                FaultKind.SLOW, 0, null, 64 * 1024);
-        try (ChildJvm child = ChildJvm.cli(work, "pull", "hf://org/medium", "--store", store.toString(),
-                "--endpoint", hub.endpoint()).start()) {
-            RepoFolder medium = RepoFolder.model(store, "org/medium");
-            Poll.until(Duration.ofSeconds(60), "a partial file with bytes", () -> medium.partialFiles().stream()
-                    .anyMatch(DiskFullIT::hasBytes) || !child.isAlive(), child::stderr);
+        try (ChildJvm child = slowPullOfMediumUnderWay(store)) {
             Scratch.delete(store);
             ChildJvm.Exit exit = child.awaitExit(PULL);
             assertThat(exit.code()).as(exit.describe()).isEqualTo(1);
@@ -135,6 +123,21 @@ class DiskFullIT {
             assertThat(RepoFolder.model(store, "org/medium").blob(medium.sha256())).as("a blob").doesNotExist();
             assertThat(store.resolve("models.lock")).as("a pin without its files").doesNotExist();
         }
+    }
+
+    /**
+     * A pull of org/medium into {@code store} whose 3 MiB file trickles at 640 KiB/s (about 5 s), returned once its
+     * partial file holds bytes: time enough to fill the disk or delete the store beside it.
+     */
+    private ChildJvm slowPullOfMediumUnderWay(Path store) {
+        hub.fault(s -> s.server().equals("cdn") && s.path().contains(medium.sha256()), Integer.MAX_VALUE,
+                FaultKind.SLOW, 0, null, 64 * 1024);
+        ChildJvm child = ChildJvm.cli(work, "pull", "hf://org/medium", "--store", store.toString(), "--endpoint",
+                hub.endpoint()).start();
+        RepoFolder folder = RepoFolder.model(store, "org/medium");
+        Poll.until(Duration.ofSeconds(60), "a partial file with bytes", () -> folder.partialFiles().stream()
+                .anyMatch(DiskFullIT::hasBytes) || !child.isAlive(), child::stderr);
+        return child;
     }
 
     private ChildJvm.Exit pull(Path store, String source, int code) {
