@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Time to first prediction of a DJL application on a hit, DJL alone against DJL with the agent, alternating, in one run.
-# The demo application (its iris job, PyTorch engine) loads the Iris model by URL from a local `serve`: DJL alone keeps it in its own cache and sends a
-# HEAD every run; with the agent it is a store hit that sends nothing. Both share one engine cache (libtorch unpacked
-# once). Prints median wall time of each, the ratio, and the requests the server saw per run. A measurement, not a test.
+# The demo application's iris job (PyTorch engine) loads the Iris model by URL from a local `serve`: DJL alone keeps it
+# in its own cache and sends a HEAD every run; with the agent it is a store hit that sends nothing. Both share one
+# engine cache (libtorch unpacked once). Prints median wall time of each, the ratio, and the requests the server saw
+# per run. A measurement, not a test.
 #
 #   src-it/bench/djl-hit.sh [ROUNDS]     (default 10); JAR=/path/to/other.jar to compare builds
 set -euo pipefail
