@@ -58,11 +58,15 @@ run() { # label
   local before start end wall requests bytes seconds
   before=$(wc -l < "$work/serve.log")
   start=$(date +%s%N)
-  java "$agent" -jar "$APP" "${@:2}" >"$work/run.out" 2>"$work/run.err" \
-    || { cat "$work/run.out" "$work/run.err"; exit 1; }
+  local code=0
+  java "$agent" -jar "$APP" "${@:2}" >"$work/run.out" 2>"$work/run.err" || code=$?
   end=$(date +%s%N)
   grep -v '^SLF4J' "$work/run.err" | sed "s|$PWD/||; s/^/   /"
   sed 's/^/   /' "$work/run.out"
+  if [ "$code" -ne 0 ]; then
+    echo "-- $1: the demo application failed (exit code $code)"
+    exit "$code"
+  fi
   wall=$(echo "($end - $start) / 1000000000" | bc -l)
   requests=$(tail -n +"$((before + 1))" "$work/serve.log" | grep -c ': serve: [A-Z]* /' || true)
   bytes=$(tail -n +"$((before + 1))" "$work/serve.log" | awk '/: serve: [A-Z]+ \// {s += $(NF-3)} END {print s + 0}')
