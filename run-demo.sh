@@ -21,9 +21,11 @@ work=target/demo
 
 stale() { [ ! -f "$JAR" ] || [ ! -f "$APP" ] || [ ! -f "$MODEL_FILES/all-minilm-l6-v2.onnx" ] \
   || [ -n "$(find agent/src/main demo-app/src/main agent/pom.xml demo-app/pom.xml -newer "$APP" -print -quit)" ]; }
+mkdir -p "$work"
 if stale; then
-  echo "== building the agent and the demo application (mvn package)"
-  mvn -B -q -Dstyle.color=never package -DskipTests -pl agent,demo-app -am
+  echo "== building the agent and the demo application (mvn package; log in $work/build.log)"
+  mvn -B -Dstyle.color=never package -DskipTests -pl agent,demo-app -am >"$work/build.log" 2>&1 \
+    || { tail -50 "$work/build.log"; echo "-- the build failed; the whole log is in $work/build.log"; exit 1; }
 fi
 
 echo "== publishing the model as hf://$REPO in a server store, and serving that store"
