@@ -55,7 +55,7 @@ class DemoMainJobIT {
                 "--store", serverStore.toString());
         assertThat(publish.code()).as(publish.describe()).isZero();
         server = ChildJvm.cli(work, "serve", "--port", "0", "--store", serverStore.toString(), "--offline").start();
-        endpoint = awaitEndpoint(server);
+        endpoint = ServeLog.endpoint(server);
     }
 
     @AfterAll
@@ -79,7 +79,7 @@ class DemoMainJobIT {
                 .containsPattern("tokenizer\\.json \\(downloaded [0-9.]+ KiB in [0-9.]+s\\)");
         assertThat(first.stdout()).contains("device: cpu (OnnxRuntime ")
                 .contains("corpus: 12 sentences embedded in");
-        int requestsAfterFirst = requestLines(server);
+        int requestsAfterFirst = ServeLog.requests(server);
         assertThat(requestsAfterFirst).isPositive();
 
         Path repoDir = store.resolve(CACHE_FOLDER);
@@ -95,7 +95,7 @@ class DemoMainJobIT {
         assertThat(second.stderr()).contains(URL + " -> " + CACHE_FOLDER + "snapshots/" + commit
                 + "/onnx/model.onnx (hit)").contains(TOKENIZER + " -> " + CACHE_FOLDER + "snapshots/" + commit
                 + "/tokenizer.json (hit)");
-        assertThat(requestLines(server)).as("requests to the server during the second run")
+        assertThat(ServeLog.requests(server)).as("requests to the server during the second run")
                 .isEqualTo(requestsAfterFirst);
 
         ChildJvm.Exit local = demo(List.of(), "--model", repo.resolve("onnx/model.onnx").toUri().toString(),
@@ -129,7 +129,7 @@ class DemoMainJobIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(demoJar().toString());
+        command.add(DemoJar.path().toString());
         command.addAll(List.of(args));
         return ChildJvm.program(work, command.toArray(new String[0]))
                 .env("ENGINE_CACHE_DIR", Djl.sharedEngineCache().toString())
@@ -141,26 +141,5 @@ class DemoMainJobIT {
         Matcher matcher = RESULTS.matcher(exit.stdout());
         assertThat(matcher.find()).as("ranked results in:\n%s", exit.stdout()).isTrue();
         return matcher.group();
-    }
-
-    private static String awaitEndpoint(ChildJvm server) {
-        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+");
-        Poll.until(Duration.ofSeconds(60), "the server prints its URL",
-                () -> url.matcher(server.stdout()).find() || !server.isAlive(), server::stderr);
-        Matcher matcher = url.matcher(server.stdout());
-        assertThat(matcher.find()).as("server output:\n%s\n%s", server.stdout(), server.stderr()).isTrue();
-        return matcher.group();
-    }
-
-    /** Lines the server logged for requests: one per request, each naming its method. */
-    private static int requestLines(ChildJvm server) {
-        return (int) server.stderr().lines().filter(l -> l.matches(".*\\b(GET|HEAD|POST) /.*")).count();
-    }
-
-    private static Path demoJar() {
-        Path jar = Path.of(System.getProperty("demo.jar", "../demo-app/target/demo-app.jar")).toAbsolutePath()
-                .normalize();
-        assertThat(jar).as("the demo application, built by the demo-app module").exists();
-        return jar;
     }
 }

@@ -31,7 +31,7 @@ class IrisDemoIT {
     @BeforeAll
     static void trainTheDemoModel() throws IOException {
         work = Scratch.fresh("iris-demo");
-        ChildJvm.Exit train = java(work, List.of(), "-cp", demoJar().toString(), "dev.modelredirect.demo.TrainIris",
+        ChildJvm.Exit train = java(work, List.of(), "-cp", DemoJar.path().toString(), "dev.modelredirect.demo.TrainIris",
                 "--out", work.resolve("build").toString()).run(Duration.ofMinutes(5));
         assertThat(train.code()).as(train.describe()).isZero();
         model = work.resolve("build/iris-mlp.zip");
@@ -53,7 +53,7 @@ class IrisDemoIT {
         Path store = work.resolve("models");
         try (ChildJvm server = ChildJvm.cli(work, "serve", "--port", "0", "--store", serverStore.toString(),
                 "--offline").start()) {
-            String endpoint = awaitEndpoint(server);
+            String endpoint = ServeLog.endpoint(server);
             String agent = "-javaagent:" + ChildJvm.agentJar() + "=endpoint=" + endpoint + ",store=" + store
                     + ",engines=false";
 
@@ -61,7 +61,7 @@ class IrisDemoIT {
             assertThat(first.code()).as(first.describe()).isZero();
             assertThat(first.stderr()).contains("model-redirect: " + URL + " -> hub/models--model-redirect--iris-mlp/")
                     .contains("(downloaded ");
-            int requestsAfterFirst = requestLines(server);
+            int requestsAfterFirst = ServeLog.requests(server);
             assertThat(requestsAfterFirst).isPositive();
             Path repoDir = store.resolve("hub/models--model-redirect--iris-mlp");
             String commit = Files.readString(repoDir.resolve("refs/main"));
@@ -73,10 +73,10 @@ class IrisDemoIT {
             ChildJvm.Exit second = demo(agent);
             assertThat(second.code()).as(second.describe()).isZero();
             assertThat(second.stderr()).contains(URL + " -> hub/models--model-redirect--iris-mlp/").contains("(hit)");
-            assertThat(requestLines(server)).as("requests to the server during the second run")
+            assertThat(ServeLog.requests(server)).as("requests to the server during the second run")
                     .isEqualTo(requestsAfterFirst);
 
-            ChildJvm.Exit local = java(work, List.of(), "-jar", demoJar().toString(), "iris", "--model",
+            ChildJvm.Exit local = java(work, List.of(), "-jar", DemoJar.path().toString(), "iris", "--model",
                     model.toUri().toString(), "--batches", "5").run(Duration.ofMinutes(3));
             assertThat(local.code()).as(local.describe()).isZero();
 
@@ -89,7 +89,7 @@ class IrisDemoIT {
     }
 
     private static ChildJvm.Exit demo(String agent) {
-        return java(work, List.of(agent), "-jar", demoJar().toString(), "iris", "--batches", "5")
+        return java(work, List.of(agent), "-jar", DemoJar.path().toString(), "iris", "--batches", "5")
                 .run(Duration.ofMinutes(3));
     }
 
@@ -102,30 +102,9 @@ class IrisDemoIT {
                 .env("ENGINE_CACHE_DIR", Djl.sharedEngineCache().toString());
     }
 
-    private static String awaitEndpoint(ChildJvm server) {
-        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+");
-        Poll.until(Duration.ofSeconds(60), "the server prints its URL",
-                () -> url.matcher(server.stdout()).find() || !server.isAlive(), server::stderr);
-        Matcher matcher = url.matcher(server.stdout());
-        assertThat(matcher.find()).as("server output:\n%s\n%s", server.stdout(), server.stderr()).isTrue();
-        return matcher.group();
-    }
-
-    /** Lines the server logged for requests: one per request, each naming its method. */
-    private static int requestLines(ChildJvm server) {
-        return (int) server.stderr().lines().filter(l -> l.matches(".*\\b(GET|HEAD|POST) /.*")).count();
-    }
-
     private static String find(Pattern pattern, String text) {
         Matcher matcher = pattern.matcher(text);
         assertThat(matcher.find()).as("'%s' in:\n%s", pattern, text).isTrue();
         return matcher.group(1);
-    }
-
-    private static Path demoJar() {
-        Path jar = Path.of(System.getProperty("demo.jar", "../demo-app/target/demo-app.jar")).toAbsolutePath()
-                .normalize();
-        assertThat(jar).as("the demo application, built by the demo-app module").exists();
-        return jar;
     }
 }
