@@ -11,7 +11,7 @@
 #   ./run-demo.sh [DEMO OPTIONS]       e.g. --device gpu (fail unless a CUDA GPU is usable), --query "..." --top 5
 set -euo pipefail
 cd "$(dirname "$0")"
-export OPT_OUT_TRACKING=true
+export OPT_OUT_TRACKING=true LC_ALL=C
 JAR=agent/target/model-redirect.jar
 APP=demo-app/target/demo-app.jar
 MODEL_FILES=demo-app/target/demo-model
@@ -69,7 +69,7 @@ run() { # label
     echo "-- $1: the demo application failed (exit code $code)"
     exit "$code"
   fi
-  wall=$(echo "($end - $start) / 1000000000" | bc -l)
+  wall=$(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (e - s) / 1e9}')
   requests=$(tail -n +"$((before + 1))" "$work/serve.log" | grep -c ': serve: [A-Z]* /' || true)
   bytes=$(tail -n +"$((before + 1))" "$work/serve.log" | awk '/: serve: [A-Z]+ \// {s += $(NF-3)} END {print s + 0}')
   seconds=$(awk '{if (match($0, /\(downloaded [^)]* in [0-9.]+s\)/)) {n = split(substr($0, RSTART, RLENGTH), w, " ");
@@ -80,7 +80,7 @@ run() { # label
       if (s > 0) printf " (%.0f MB/s)", b / 1e6 / s}'
   fi
   if [ -n "$first_wall" ]; then
-    printf ", %.2f s less than the first run" "$(echo "$first_wall - $wall" | bc -l)"
+    awk -v f="$first_wall" -v w="$wall" 'BEGIN {printf ", %.2f s less than the first run", f - w}'
   else
     first_wall=$wall
   fi
