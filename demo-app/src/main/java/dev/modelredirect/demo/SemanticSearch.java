@@ -45,11 +45,11 @@ public final class SemanticSearch {
         List<String> queries = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--model": url = args[++i]; break;
-                case "--tokenizer": tokenizerId = args[++i]; break;
-                case "--device": device = args[++i]; break;
-                case "--query": queries.add(args[++i]); break;
-                case "--top": top = Integer.parseInt(args[++i]); break;
+                case "--model": url = value(args, ++i); break;
+                case "--tokenizer": tokenizerId = value(args, ++i); break;
+                case "--device": device = value(args, ++i); break;
+                case "--query": queries.add(value(args, ++i)); break;
+                case "--top": top = count(value(args, ++i)); break;
                 default:
                     throw new UsageException("unknown option '" + args[i] + "'; usage: demo-app [search] "
                             + "[--device auto|cpu|gpu] [--query TEXT]... [--top N] [--model URL] "
@@ -105,5 +105,24 @@ public final class SemanticSearch {
                 }
             }
         }
+    }
+
+    private static String value(String[] args, int index) {
+        if (index >= args.length) {
+            throw new UsageException(args[index - 1] + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int count(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new UsageException("--top needs a positive whole number, not '" + text + "'");
     }
 }
