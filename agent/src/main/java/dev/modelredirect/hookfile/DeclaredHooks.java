@@ -50,7 +50,12 @@ public final class DeclaredHooks {
     public static void use(List<HookDeclaration> declarations) {
         Map<String, List<HookDeclaration>> map = new LinkedHashMap<>();
         for (HookDeclaration declaration : declarations) {
-            map.computeIfAbsent(declaration.internalClassName(), name -> new ArrayList<>()).add(declaration);
+            List<HookDeclaration> ofClass = map.get(declaration.internalClassName());
+            if (ofClass == null) {
+                ofClass = new ArrayList<>();
+                map.put(declaration.internalClassName(), ofClass);
+            }
+            ofClass.add(declaration);
         }
         byClass = map;
     }

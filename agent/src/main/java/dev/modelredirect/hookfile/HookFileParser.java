@@ -123,8 +123,8 @@ public final class HookFileParser {
                     + "' is not a method name (a Java identifier, or <init> for a constructor)");
         }
         List<String> types = parameterTypes(line.substring(open + 1, close));
-        String[] rest = line.substring(close + 1).strip().split("[ \t]+");
-        if (rest.length != 2 || rest[0].isEmpty()) {
+        String[] rest = words(line.substring(close + 1));
+        if (rest.length != 2) {
             throw new IllegalArgumentException("expected 'argN source' or 'argN path' after the parameter list");
         }
         int argument = argumentIndex(rest[0], types.size());
@@ -162,6 +162,25 @@ public final class HookFileParser {
             types.add(type);
         }
         return types;
+    }
+
+    /** The words of {@code text} split at spaces and tabs (no regular expression: this runs before {@code main}). */
+    private static String[] words(String text) {
+        List<String> words = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+                i++;
+            }
+            int start = i;
+            while (i < text.length() && text.charAt(i) != ' ' && text.charAt(i) != '\t') {
+                i++;
+            }
+            if (i > start) {
+                words.add(text.substring(start, i));
+            }
+        }
+        return words.toArray(new String[0]);
     }
 
     private static int argumentIndex(String token, int parameters) {

@@ -80,7 +80,11 @@ public final class HookCatalog {
             return;
         }
         for (String internalName : internalNames) {
-            List<String> hooksOfTarget = byTarget.computeIfAbsent(internalName, name -> new ArrayList<>());
+            List<String> hooksOfTarget = byTarget.get(internalName);
+            if (hooksOfTarget == null) {
+                hooksOfTarget = new ArrayList<>();
+                byTarget.put(internalName, hooksOfTarget);
+            }
             if (!hooksOfTarget.contains(USER)) {
                 hooksOfTarget.add(USER);
             }
