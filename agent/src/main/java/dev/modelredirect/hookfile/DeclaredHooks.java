@@ -1,8 +1,8 @@
 package dev.modelredirect.hookfile;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The hook file of this run, read once at start-up (a small text file: no class beyond {@code java.*} and the
- * parser's is loaded) and kept for the instrumenter, which asks for the declarations of each class as it appears.
+ * The hook file of this run, read once at start-up (a small text file, read with the stream classes the JVM has
+ * already loaded: a handful of classes more, all of them the parser's) and kept for the instrumenter, which asks for the declarations of each class as it appears.
  */
 public final class DeclaredHooks {
     /** Bytes read from a hook file at most. */
@@ -31,12 +31,13 @@ public final class DeclaredHooks {
      */
     public static List<String> load(Path file) {
         String text;
-        try {
-            if (Files.size(file) > MAX_BYTES) {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
                 return List.of("hook-file " + file + " is larger than " + MAX_BYTES + " bytes; a hook file holds "
                         + "one short line per method; no user hook is installed");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = new String(bytes, java.nio.charset.Charset.forName("UTF-8"));
         } catch (IOException | RuntimeException ex) {
             return List.of("cannot read hook-file " + file + " (" + ex + "); fix the path given to key hook-file; "
                     + "no user hook is installed");
