@@ -22,7 +22,60 @@ public final class Libraries {
     /** Its tokenizer: {@code all-minilm-l6-v2-tokenizer.json}. */
     public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
 
+    /** The Hub repository the tests serve the model under. */
+    public static final String MINILM_REPO = "sentence-transformers/all-MiniLM-L6-v2";
+
+    private static dev.modelredirect.testing.Content model;
+    private static dev.modelredirect.testing.Content tokenizer;
+
     private Libraries() {
+    }
+
+    /**
+     * Serves the real model as {@code onnx/model.onnx} (LFS, through the CDN) and its tokenizer as
+     * {@code tokenizer.json} in {@link #MINILM_REPO} on {@code hub}, as on the Hub.
+     *
+     * @return the commit
+     */
+    public static synchronized String serveMiniLm(dev.modelredirect.testing.FakeHub hub) {
+        return hub.model(MINILM_REPO).lfs("onnx/model.onnx", miniLmModelContent())
+                .file("tokenizer.json", miniLmTokenizerContent(), false).commit();
+    }
+
+    /** The model's bytes, read once. */
+    public static synchronized dev.modelredirect.testing.Content miniLmModelContent() {
+        if (model == null) {
+            model = dev.modelredirect.testing.Content.of(read(miniLmModel()));
+        }
+        return model;
+    }
+
+    /** The tokenizer's bytes, read once. */
+    public static synchronized dev.modelredirect.testing.Content miniLmTokenizerContent() {
+        if (tokenizer == null) {
+            tokenizer = dev.modelredirect.testing.Content.of(read(miniLmTokenizer()));
+        }
+        return tokenizer;
+    }
+
+    /**
+     * Runs an embedding probe that prints {@code dimensions} and {@code embedding} (without the agent, from files on
+     * disk) and returns its embedding: what the same probe must print when its files come from the store.
+     */
+    public static String referenceEmbedding(ChildJvm.Builder probe) {
+        ChildJvm.Exit exit = probe.run(java.time.Duration.ofMinutes(4));
+        if (exit.code() != 0 || !"384".equals(ProbeOutput.value(exit.stdout(), "dimensions"))) {
+            throw new AssertionError("the reference run failed: " + exit.describe());
+        }
+        return ProbeOutput.value(exit.stdout(), "embedding");
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** The test applications, Spring AI 1.1.2 (with its ONNX Runtime and PyTorch natives) and DJL 0.32.0. */

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class SpringAiHookIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
-    private static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    private static final String REPO = Libraries.MINILM_REPO;
     private static final String MODEL_URL = "https://huggingface.co/" + REPO + "/resolve/main/onnx/model.onnx";
     private static final String TOKENIZER_URL = "https://huggingface.co/" + REPO + "/raw/main/tokenizer.json";
     private static final String DEFAULTS = "https://github.com/spring-projects/spring-ai/raw/main/models/"
@@ -56,19 +56,17 @@ class SpringAiHookIT {
 
     @BeforeAll
     static void computeTheEmbeddingWithoutTheAgent() throws IOException {
-        model = Content.of(Files.readAllBytes(Libraries.miniLmModel()));
-        tokenizer = Content.of(Files.readAllBytes(Libraries.miniLmTokenizer()));
+        model = Libraries.miniLmModelContent();
+        tokenizer = Libraries.miniLmTokenizerContent();
         Path folder = Scratch.fresh("spring-ai-hook/reference");
-        ChildJvm.Exit exit = succeeded(springAi(folder, Libraries.miniLmModel().toUri().toString(),
-                Libraries.miniLmTokenizer().toUri().toString()).run(TIMEOUT));
-        assertThat(ProbeOutput.value(exit.stdout(), "dimensions")).isEqualTo("384");
-        reference = ProbeOutput.value(exit.stdout(), "embedding");
+        reference = Libraries.referenceEmbedding(springAi(folder, Libraries.miniLmModel().toUri().toString(),
+                Libraries.miniLmTokenizer().toUri().toString()));
     }
 
     @BeforeEach
     void serveTheModelRepository(TestInfo test) throws IOException {
         hub = new FakeHub();
-        commit = hub.model(REPO).lfs("onnx/model.onnx", model).file("tokenizer.json", tokenizer, false).commit();
+        commit = Libraries.serveMiniLm(hub);
         hub.fault(seen -> slow.get() && seen.server().equals("cdn") && seen.method().equals("GET"),
                 Integer.MAX_VALUE, FaultKind.SLOW, 0, null, 64 * 1024);
         work = Scratch.fresh("spring-ai-hook/" + test.getTestMethod().orElseThrow().getName());

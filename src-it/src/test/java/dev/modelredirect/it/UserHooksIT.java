@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class UserHooksIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    private static final String REPO = Libraries.MINILM_REPO;
     static final String ONNX_LINE = "ai.onnxruntime.OrtEnvironment#createSession(java.lang.String,"
             + "ai.onnxruntime.OrtSession$SessionOptions) arg0 path";
     static final String LANGCHAIN4J_CONSTRUCTOR = "dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel#<init>("
@@ -46,19 +46,17 @@ class UserHooksIT {
 
     @BeforeAll
     static void embedWithoutTheAgent() throws IOException {
-        model = Content.of(Files.readAllBytes(Libraries.miniLmModel()));
-        tokenizer = Content.of(Files.readAllBytes(Libraries.miniLmTokenizer()));
+        model = Libraries.miniLmModelContent();
+        tokenizer = Libraries.miniLmTokenizerContent();
         Path folder = Scratch.fresh("user-hooks/reference");
-        ChildJvm.Exit exit = succeeded(langChain4j(folder, Libraries.miniLmModel().toString(),
-                Libraries.miniLmTokenizer().toString()).run(TIMEOUT));
-        assertThat(ProbeOutput.value(exit.stdout(), "dimensions")).isEqualTo("384");
-        reference = ProbeOutput.value(exit.stdout(), "embedding");
+        reference = Libraries.referenceEmbedding(langChain4j(folder, Libraries.miniLmModel().toString(),
+                Libraries.miniLmTokenizer().toString()));
     }
 
     @BeforeEach
     void serveTheModelRepository(TestInfo test) throws IOException {
         hub = new FakeHub();
-        commit = hub.model(REPO).lfs("onnx/model.onnx", model).file("tokenizer.json", tokenizer, false).commit();
+        commit = Libraries.serveMiniLm(hub);
         work = Scratch.fresh("user-hooks/" + test.getTestMethod().orElseThrow().getName());
         store = work.resolve("store");
     }

@@ -75,10 +75,7 @@ class VersionsAndJdksIT {
         Path store = work.resolve("store");
         Path hooks = Files.writeString(work.resolve("hooks.txt"), UserHooksIT.ONNX_LINE + "\n");
         try (FakeHub hub = new FakeHub()) {
-            String commit = hub.model("sentence-transformers/all-MiniLM-L6-v2")
-                    .lfs("onnx/model.onnx", Content.of(Files.readAllBytes(Libraries.miniLmModel())))
-                    .file("tokenizer.json", Content.of(Files.readAllBytes(Libraries.miniLmTokenizer())), false)
-                    .commit();
+            String commit = Libraries.serveMiniLm(hub);
             String agent = "store=" + store + ",endpoint=" + hub.endpoint() + ",engines=false,hook-file=" + hooks;
             String base = "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/";
 
