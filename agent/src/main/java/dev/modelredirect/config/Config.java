@@ -55,6 +55,7 @@ public record Config(
     public String toString() {
         return "Config[store=" + store + ", endpoint=" + endpoint + ", token=" + token.map(Secret::toString).orElse("none")
                 + ", offline=" + offline + ", lockfile=" + lockfile + ", paths=" + paths + ", hooks="
-                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";
+                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log
+                + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";
     }
 }

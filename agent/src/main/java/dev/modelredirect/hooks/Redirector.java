@@ -41,8 +41,6 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     private final Set<String> hooks;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile ModelStore store;
-    private volatile SpringAiResources springAi;
-    private volatile UserArguments userArguments;
 
     public Redirector(Config config, Set<String> hooks) {
         this.config = config;
@@ -61,20 +59,6 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
             }
         }
         return current;
-    }
-
-    private SpringAiResources springAi() {
-        if (springAi == null) {
-            springAi = new SpringAiResources(this);
-        }
-        return springAi;
-    }
-
-    private UserArguments userArguments() {
-        if (userArguments == null) {
-            userArguments = new UserArguments(this);
-        }
-        return userArguments;
     }
 
     /** The store once a hook has opened it, else null (nothing is opened by asking). */
@@ -98,9 +82,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
             case "skipCallHome":
                 return skipCallHome();
             case "springAiResource":
-                return springAi().resource(args[0]);
+                return new SpringAiResources(this).resource(args[0]);
             case "userArgument":
-                return userArguments().rewrite((String) args[0], args[1]);
+                return new UserArguments(this).rewrite((String) args[0], args[1]);
             default:
                 return null;
         }
