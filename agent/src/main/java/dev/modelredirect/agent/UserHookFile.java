@@ -18,6 +18,8 @@ final class UserHookFile {
 
     static void load(Config config, List<String> hooks, Map<String, List<String>> byTarget) {
         if (!hooks.contains(HookCatalog.USER)) {
+            Log.warn("hook-file %s is not read: key hooks does not name the hook user; add it to hooks to use the "
+                    + "file", config.hookFile());
             return;
         }
         List<String> problems = DeclaredHooks.load(config.hookFile());
