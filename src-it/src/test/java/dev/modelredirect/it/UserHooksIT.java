@@ -2,6 +2,7 @@ package dev.modelredirect.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelredirect.it.apps.InHouseLoader;
 import dev.modelredirect.it.apps.LangChain4jEmbedProbe;
 import dev.modelredirect.it.apps.OnnxSessionProbe;
 import dev.modelredirect.testing.Content;
@@ -160,6 +161,24 @@ class UserHooksIT {
     }
 
     @Test
+    void anInHouseLoaderThatOpensUrlsGetsTheStoresFileAsAFileUrlForAStringSourceAndAUrl() throws IOException {
+        Path hooks = hookFile("dev.modelredirect.it.apps.InHouseLoader#load(java.lang.String) arg0 source",
+                "dev.modelredirect.it.apps.InHouseLoader#loadUrl(java.net.URL) arg0 source");
+        String url = hub.endpoint() + "/" + REPO + "/resolve/main/tokenizer.json";
+
+        ChildJvm.Exit exit = succeeded(agent(ChildJvm.app(work, InHouseLoader.class.getName(), url)
+                .classpath(List.of(Djl.testClasses())), hooks, "").run(TIMEOUT));
+
+        Path stored = RepoFolder.model(store, REPO).snapshotFile(commit, "tokenizer.json");
+        List<String> opened = exit.stdout().lines().filter(line -> line.startsWith("opened\t")).toList();
+        assertThat(opened).as("what the loader opened").containsExactly("opened\t" + stored.toUri().toURL(),
+                "opened\t" + stored.toUri().toURL());
+        assertThat(exit.stdout().lines().filter(line -> line.startsWith("sha256\t")))
+                .containsOnly("sha256\t" + tokenizer.sha256());
+        assertThat(hub.requests("GET")).filteredOn(seen -> seen.path().endsWith("/tokenizer.json")).hasSize(1);
+    }
+
+    @Test
     void aLineMatchingNothingIsOneWarningAMalformedLineOneErrorByNumberAndStrictStopsTheJvm() throws IOException {
         String missing = "ai.onnxruntime.OrtEnvironment#createSession(java.lang.String,java.lang.String) arg0 path";
         Path hooks = hookFile("# line 1 is a comment", ONNX_LINE, missing, "ai.onnxruntime.OrtEnvironment#x() arg0");
@@ -178,5 +197,10 @@ class UserHooksIT {
         ChildJvm.Exit strict = agent(onnx(work, local.toString()), hooks, "strict=true").run(TIMEOUT);
         assertThat(strict.code()).as(strict.describe()).isEqualTo(78);
         assertThat(strict.stderr()).contains("line 4").doesNotContain("inputs");
+
+        ChildJvm.Exit notSelected = succeeded(agent(onnx(work, local.toString()), hooks, "hooks=djl-repository")
+                .run(TIMEOUT));
+        assertThat(notSelected.stderr()).contains("hook-file " + hooks + " is not read: key hooks does not name the "
+                + "hook user").doesNotContain("line 4");
     }
 }
