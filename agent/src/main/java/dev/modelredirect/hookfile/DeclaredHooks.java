@@ -30,6 +30,7 @@ public final class DeclaredHooks {
      * @return one message per problem: an unreadable file, or a malformed line (by number)
      */
     public static List<String> load(Path file) {
+        use(List.of());
         String text;
         try (InputStream in = new FileInputStream(file.toFile())) {
             byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
