@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Time to first prediction of a DJL application on a hit, DJL alone against DJL with the agent, alternating, in one run.
-# The demo application loads the demo model by URL from a local `serve`: DJL alone keeps it in its own cache and sends a
-# HEAD every run; with the agent it is a store hit that sends nothing. Both share one engine cache (libtorch unpacked
-# once). Prints median wall time of each, the ratio, and the requests the server saw per run. A measurement, not a test.
+# The demo application's iris job (PyTorch engine) loads the Iris model by URL from a local `serve`: DJL alone keeps it
+# in its own cache and sends a HEAD every run; with the agent it is a store hit that sends nothing. Both share one
+# engine cache (libtorch unpacked once). Prints median wall time of each, the ratio, and the requests the server saw
+# per run. A measurement, not a test.
 #
 #   src-it/bench/djl-hit.sh [ROUNDS]     (default 10); JAR=/path/to/other.jar to compare builds
 set -euo pipefail
@@ -32,7 +33,7 @@ run() { # label, java args...
   local before start end
   before=$(wc -l < "$work/serve.log")
   start=$(date +%s%N)
-  java "$@" -jar "$APP" --model "$url" --batches 1 >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+  java "$@" -jar "$APP" iris --model "$url" --batches 1 >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
   end=$(date +%s%N)
   echo "$(echo "($end - $start) / 1000000000" | bc -l) $(( $(wc -l < "$work/serve.log") - before ))" >> "$work/$label"
 }

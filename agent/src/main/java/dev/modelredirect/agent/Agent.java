@@ -52,9 +52,12 @@ public final class Agent {
                 Runtime.getRuntime().halt(HookTransformer.EXIT_STRICT);
             }
             List<String> hooks = dev.modelredirect.hooks.HookCatalog.selected(config.hooks(), config.offline());
+            Map<String, List<String>> byTarget = dev.modelredirect.hooks.HookCatalog.byTarget(hooks);
+            if (config.hookFile() != null) {
+                UserHookFile.load(config, hooks, byTarget);
+            }
             BridgeInstallation.install(config, new HashSet<>(hooks));
-            HookTransformer transformer = new HookTransformer(
-                    dev.modelredirect.hooks.HookCatalog.byTarget(hooks), config.strict(), instrumentation);
+            HookTransformer transformer = new HookTransformer(byTarget, config.strict(), instrumentation);
             if (config.strict()) {
                 checkStrictly(transformer);
             }
@@ -62,6 +65,9 @@ public final class Agent {
             instrumentation.addTransformer(transformer, true);
             List<String> shown = new ArrayList<>(hooks);
             shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);
+            if (config.hookFile() == null) {
+                shown.remove(dev.modelredirect.hooks.HookCatalog.USER);
+            }
             if (config.log() != Log.Level.QUIET) {
                 Log.warn("store=" + config.store() + " hooks=" + (shown.isEmpty() ? "none" : String.join(",", shown))
                         + " offline=" + config.offline());

@@ -82,7 +82,9 @@ final class HookTransformer implements ClassFileTransformer {
                 BootstrapBridge.ensureVisible(instrumentation, loader);
             }
             InstrumentedClassCache cache = cache();
-            byte[] cached = cache == null || strictCheck ? null : cache.get(className, bytes, hooks);
+            List<String> key = hooks.contains(dev.modelredirect.hooks.HookCatalog.USER)
+                    ? UserHookFile.cacheKey(className, hooks) : hooks;
+            byte[] cached = cache == null || strictCheck ? null : cache.get(className, bytes, key);
             if (cached != null) {
                 installed.addAll(hooks);
                 return cached;
@@ -94,7 +96,7 @@ final class HookTransformer implements ClassFileTransformer {
                 misfit(misfit);
             }
             if (cache != null && result.bytes() != null && result.misfits().isEmpty()) {
-                cache.put(className, bytes, hooks, result.bytes());
+                cache.put(className, bytes, key, result.bytes());
             }
             return result.bytes();
         } catch (Throwable ex) {

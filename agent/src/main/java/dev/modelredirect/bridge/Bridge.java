@@ -12,7 +12,8 @@ import java.util.function.BiFunction;
  *
  * <p>Operations: {@code repositoryUrl(name, url) -> url}, {@code cacheDir(path) -> path},
  * {@code engineCacheDir(path) -> path}, {@code tokenizer(class, identifier, options) -> tokenizer or null},
- * {@code skipCallHome() -> Boolean}.
+ * {@code skipCallHome() -> Boolean}, {@code springAiResource(resource) -> resource or null},
+ * {@code userArgument(line, value) -> value}.
  */
 public final class Bridge {
     private static volatile BiFunction<String, Object[], Object> handler;
@@ -48,5 +49,17 @@ public final class Bridge {
     public static boolean skipCallHome() {
         BiFunction<String, Object[], Object> h = handler;
         return h != null && Boolean.TRUE.equals(h.apply("skipCallHome", new Object[0]));
+    }
+
+    /** A Spring AI {@code Resource} in place of {@code resource} (the store's file), or null to keep it. */
+    public static Object springAiResource(Object resource) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? null : h.apply("springAiResource", new Object[] {resource});
+    }
+
+    /** The value a user-declared hook ({@code line} of the hook file) passes on in place of {@code value}. */
+    public static Object userArgument(String line, Object value) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? value : h.apply("userArgument", new Object[] {line, value});
     }
 }

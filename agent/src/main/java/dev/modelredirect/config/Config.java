@@ -23,6 +23,8 @@ import java.util.Set;
  * @param strict   stop on a bad key or a hook that cannot be installed
  * @param log      verbosity on stderr
  * @param problems one line per bad key or value, already phrased for the user
+ * @param mirrors  URL prefixes fetched from elsewhere ({@code mirrors})
+ * @param hookFile the file of user-declared hooks ({@code hook-file}), or null
  */
 public record Config(
         Path store,
@@ -35,7 +37,16 @@ public record Config(
         boolean engines,
         boolean strict,
         Log.Level log,
-        List<String> problems) {
+        List<String> problems,
+        List<UrlMirror> mirrors,
+        Path hookFile) {
+
+    /** A configuration without mirrors or hook file, as before those keys. */
+    public Config(Path store, String endpoint, Optional<Secret> token, boolean offline, Path lockfile,
+            List<PathMapping> paths, Set<String> hooks, boolean engines, boolean strict, Log.Level log,
+            List<String> problems) {
+        this(store, endpoint, token, offline, lockfile, paths, hooks, engines, strict, log, problems, List.of(), null);
+    }
 
     /** Hugging Face's public Hub, the default endpoint. */
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
@@ -44,6 +55,7 @@ public record Config(
     public String toString() {
         return "Config[store=" + store + ", endpoint=" + endpoint + ", token=" + token.map(Secret::toString).orElse("none")
                 + ", offline=" + offline + ", lockfile=" + lockfile + ", paths=" + paths + ", hooks="
-                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log + "]";
+                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log
+                + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";
     }
 }

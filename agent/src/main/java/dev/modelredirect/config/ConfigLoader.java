@@ -116,8 +116,12 @@ public final class ConfigLoader {
         boolean engines = bool(Key.ENGINES, true);
         boolean strict = bool(Key.STRICT, false);
         Log.Level log = resolveLog();
+        Found mirrors = find(Key.MIRRORS);
+        List<UrlMirror> mirrorList = mirrors == null ? List.of()
+                : UrlMirror.parse(mirrors.value(), mirrors.origin(), problems);
+        Path hookFile = resolveFile(Key.HOOK_FILE);
         return new Config(store, endpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
-                List.copyOf(problems));
+                List.copyOf(problems), mirrorList, hookFile);
     }
 
     /** The raw value and where it came from, or null. */
@@ -333,6 +337,19 @@ public final class ConfigLoader {
         return path;
     }
 
+    /** A file path key: null when not given; a bad path is reported and ignored. */
+    private Path resolveFile(Key key) {
+        Found found = find(key);
+        if (found == null || found.value().isBlank()) {
+            return null;
+        }
+        Path path = toPath(found.value());
+        if (path == null) {
+            bad(found, key, "a file path", "none");
+        }
+        return path;
+    }
+
     private List<PathMapping> resolvePaths() {
         Found found = find(Key.PATHS);
         if (found == null || found.value().isBlank()) {
@@ -363,7 +380,8 @@ public final class ConfigLoader {
     }
 
     /** Hook names the agent knows; checked here so a typo is reported with the list. */
-    public static final Set<String> KNOWN_HOOKS = Set.of("djl-repository", "djl-cache", "hf-tokenizer", "paths");
+    public static final Set<String> KNOWN_HOOKS = Set.of("djl-repository", "djl-cache", "hf-tokenizer", "paths",
+            "spring-ai", "user");
 
     private Set<String> resolveHooks() {
         Found found = find(Key.HOOKS);

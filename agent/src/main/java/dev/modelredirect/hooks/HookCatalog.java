@@ -17,19 +17,26 @@ public final class HookCatalog {
     public static final String DJL_CACHE = "djl-cache";
     /** {@code HuggingFaceTokenizer.newInstance(String, Map)}: tokenizer files from the store. */
     public static final String HF_TOKENIZER = "hf-tokenizer";
+    /** Spring AI's {@code TransformersEmbeddingModel.getCachedResource(Resource)}: its resources are the store's files. */
+    public static final String SPRING_AI = "spring-ai";
+    /** The methods declared in the {@code hook-file}; their classes come from that file. */
+    public static final String USER = "user";
     /** The {@code paths} key applied wherever a hook sees a path; no class of its own. */
     public static final String PATHS = "paths";
     /** {@code Ec2Utils.callHome(String)} skipped when offline; installed with offline=true, not named in hooks=. */
     public static final String DJL_CALL_HOME = "djl-call-home";
 
     /** Every hook a user can name, in the order they are listed. */
-    public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, PATHS);
+    public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, PATHS, SPRING_AI,
+            USER);
 
     /** The advice classes as resources of the agent jar: their bytes key the cache of instrumented classes. */
     public static final List<String> ADVICE_RESOURCES = List.of(
             "dev/modelredirect/hooks/RepositoryAdvice.class", "dev/modelredirect/hooks/CacheDirAdvice.class",
             "dev/modelredirect/hooks/EngineCacheDirAdvice.class", "dev/modelredirect/hooks/TokenizerAdvice.class",
-            "dev/modelredirect/hooks/CallHomeAdvice.class", "dev/modelredirect/hooks/Instrumenter.class");
+            "dev/modelredirect/hooks/CallHomeAdvice.class", "dev/modelredirect/hooks/Instrumenter.class",
+            "dev/modelredirect/hooks/SpringAiResourceAdvice.class", "dev/modelredirect/hooks/UserArgumentAdvice.class",
+            "dev/modelredirect/hooks/UserHookInstrumentation.class");
 
     private static final Map<String, String> TARGETS = new LinkedHashMap<>();
 
@@ -38,6 +45,7 @@ public final class HookCatalog {
         TARGETS.put(DJL_CACHE, "ai/djl/util/Utils");
         TARGETS.put(HF_TOKENIZER, "ai/djl/huggingface/tokenizers/HuggingFaceTokenizer");
         TARGETS.put(DJL_CALL_HOME, "ai/djl/util/Ec2Utils");
+        TARGETS.put(SPRING_AI, "org/springframework/ai/transformers/TransformersEmbeddingModel");
     }
 
     private HookCatalog() {
@@ -60,6 +68,27 @@ public final class HookCatalog {
             hooks.add(DJL_CALL_HOME);
         }
         return hooks;
+    }
+
+    /**
+     * Adds the {@link #USER} hook to {@code byTarget} for each class the hook file names ({@code a/b/C}), when it is
+     * among {@code hooks}.
+     */
+    public static void addUserTargets(Map<String, List<String>> byTarget, List<String> hooks,
+            java.util.Collection<String> internalNames) {
+        if (!hooks.contains(USER)) {
+            return;
+        }
+        for (String internalName : internalNames) {
+            List<String> hooksOfTarget = byTarget.get(internalName);
+            if (hooksOfTarget == null) {
+                hooksOfTarget = new ArrayList<>();
+                byTarget.put(internalName, hooksOfTarget);
+            }
+            if (!hooksOfTarget.contains(USER)) {
+                hooksOfTarget.add(USER);
+            }
+        }
     }
 
     /** Internal class name to the instrumented hooks of that class, for the given selection. */

@@ -19,6 +19,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -59,6 +61,12 @@ public final class Instrumenter {
                 targets.add(new Target(hook, isStatic().and(named("newInstance")).and(takesArguments(String.class,
                         java.util.Map.class)), "static newInstance(String, Map)", TokenizerAdvice.class));
                 break;
+            case HookCatalog.SPRING_AI:
+                targets.add(new Target(hook, not(isStatic()).and(named("getCachedResource")).and(takesArguments(1))
+                        .and(takesArgument(0, named("org.springframework.core.io.Resource")))
+                        .and(returns(named("org.springframework.core.io.Resource"))),
+                        "Resource getCachedResource(Resource)", SpringAiResourceAdvice.class));
+                break;
             case HookCatalog.DJL_CALL_HOME:
                 targets.add(new Target(hook, isStatic().and(named("callHome")).and(takesArguments(String.class))
                         .and(returns(void.class)), "static void callHome(String)", CallHomeAdvice.class));
@@ -85,6 +93,10 @@ public final class Instrumenter {
         List<String> misfits = new ArrayList<>();
         List<AsmVisitorWrapper> visitors = new ArrayList<>();
         for (String hook : hooks) {
+            if (hook.equals(HookCatalog.USER)) {
+                installed.addAll(UserHookInstrumentation.add(type, visitors, misfits));
+                continue;
+            }
             List<Target> targets = targets(hook);
             String misfit = misfit(type, hook);
             if (misfit != null) {

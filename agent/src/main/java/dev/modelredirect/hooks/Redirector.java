@@ -47,7 +47,8 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         this.hooks = hooks;
     }
 
-    private ModelStore store() {
+    /** The store, opened on first need. */
+    ModelStore store() {
         ModelStore current = store;
         if (current == null) {
             synchronized (this) {
@@ -80,6 +81,10 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
                 return tokenizer((Class<?>) args[0], (String) args[1], (Map<String, String>) args[2]);
             case "skipCallHome":
                 return skipCallHome();
+            case "springAiResource":
+                return new SpringAiResources(this).resource(args[0]);
+            case "userArgument":
+                return new UserArguments(this).rewrite((String) args[0], args[1]);
             default:
                 return null;
         }
@@ -208,7 +213,17 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         }
         int question = url.indexOf('?');
         String query = question < 0 ? null : url.substring(question + 1);
-        Path path = Path.of(URI.create(question < 0 ? url : url.substring(0, question))).toAbsolutePath().normalize();
+        Path path = Path.of(URI.create(question < 0 ? url : url.substring(0, question)));
+        Path target = underPaths(path);
+        return target == null ? url : withQuery(target, query);
+    }
+
+    /**
+     * The store's place for a local path under a {@code paths} prefix (imported into the store on first use), or
+     * null when no prefix holds it.
+     */
+    Path underPaths(Path local) throws IOException {
+        Path path = local.toAbsolutePath().normalize();
         for (PathMapping mapping : config.paths()) {
             if (path.startsWith(mapping.from())) {
                 Path target = store().root().resolve(mapping.to()).resolve(mapping.from().relativize(path))
@@ -219,10 +234,10 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
                 } else {
                     Log.info("%s -> %s (hit)", path, store().root().relativize(target));
                 }
-                return withQuery(target, query);
+                return target;
             }
         }
-        return url;
+        return null;
     }
 
     private static String withQuery(Path path, String query) {
@@ -299,7 +314,8 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         return config.offline();
     }
 
-    private void warnOnce(String hook, Throwable ex) {
+    /** Reports a hook's unexpected failure once (the stack trace at log=debug); the library goes on without it. */
+    void warnOnce(String hook, Throwable ex) {
         if (warned.add(hook)) {
             Log.warn("hook %s failed (%s); the application goes on without it. Run with log=debug and report it",
                     hook, ex);

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Hub's HTTP protocol over a {@link StoreView}, for {@link HubServer}.
  *
  * <pre>
- * HEAD|GET /[datasets/]ORG/NAME/resolve/REV/PATH                file bytes, Range, Hub headers
+ * HEAD|GET /[datasets/]ORG/NAME/resolve/REV/PATH                file bytes, Range, Hub headers (raw/ alike)
  * GET      /api/(models|datasets)/ORG/NAME[/revision/REV]         repository info: id, sha, siblings
  * GET      /api/(models|datasets)/ORG/NAME/tree/REV[/PATH]        file list, ?recursive=true, paged by Link
  * POST     /api/(models|datasets)/ORG/NAME/paths-info/REV         {"paths":[...],"expand":true} or a form
@@ -123,8 +123,8 @@ final class HubHandler implements HttpHandler {
             type = RepoType.DATASET;
             base = 1;
         }
-        if (segments.size() < base + 5 || !segments.get(base + 2).equals("resolve")) {
-            throw ServeError.notFound("not found; this server answers the Hub's resolve, revision, tree and "
+        if (segments.size() < base + 5 || !dev.modelredirect.store.SourceParser.isFileRoute(segments.get(base + 2))) {
+            throw ServeError.notFound("not found; this server answers the Hub's resolve (and raw), revision, tree and "
                     + "paths-info requests");
         }
         allow(exchange, "GET", "HEAD");

@@ -11,10 +11,12 @@ import dev.modelredirect.fetch.ProgressListener;
 import dev.modelredirect.fetch.RetryPolicy;
 import dev.modelredirect.hub.HubClient;
 import dev.modelredirect.config.Secret;
+import dev.modelredirect.config.UrlMirror;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,14 +40,22 @@ public final class ModelStore implements Closeable {
      * @param retry      retry policy of every request
      * @param downloads  transfer tuning
      * @param progress   where download progress goes
+     * @param mirrors    URL prefixes whose URL sources are fetched from elsewhere
      */
     public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
-            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress,
+            List<UrlMirror> mirrors) {
+
+        /** Options without mirrors. */
+        public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
+                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, List.of());
+        }
 
         /** The options a configuration implies, with default transfer settings. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress);
+                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress, config.mirrors());
         }
     }
 
@@ -79,7 +89,7 @@ public final class ModelStore implements Closeable {
                 });
         this.parser = new SourceParser(options.endpoint());
         this.hubResolver = new HubResolver(context);
-        this.urlResolver = new UrlResolver(context);
+        this.urlResolver = new UrlResolver(context, options.mirrors());
         this.lastUse = new LastUse(root);
     }
 

@@ -10,16 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Reads the source forms of the SPEC: {@code hf://[datasets/|spaces/]ORG/NAME[@REV][/PATH]}, Hub resolve URLs
- * ({@code https://huggingface.co/[datasets/]ORG/NAME/resolve/REV/PATH}, on huggingface.co or the configured endpoint),
- * and any other http(s) URL.
+ * Reads the source forms of the SPEC: {@code hf://[datasets/|spaces/]ORG/NAME[@REV][/PATH]}, Hub file URLs
+ * ({@code https://huggingface.co/[datasets/]ORG/NAME/resolve/REV/PATH}, or {@code .../raw/REV/PATH}, on huggingface.co
+ * or the configured endpoint), and any other http(s) URL. A {@code raw/} URL names the same Hub file as its
+ * {@code resolve/} twin (the file's bytes, as the application wants them; never the Hub's pointer text of an LFS file).
  *
  * <p>A revision holding {@code /} (such as {@code refs/pr/1}) is written percent-encoded after {@code @}.
  */
 public final class SourceParser {
     private static final String HUB_HOST = "huggingface.co";
     private static final String USAGE = "expected hf://ORG/NAME[@REV][/PATH], hf://datasets/ORG/NAME[@REV][/PATH], "
-            + "a Hub URL https://huggingface.co/ORG/NAME/resolve/REV/PATH, or an http(s) URL";
+            + "a Hub URL https://huggingface.co/ORG/NAME/resolve/REV/PATH (or .../raw/REV/PATH), or an http(s) URL";
 
     private final WebUrl endpoint;
 
@@ -114,7 +115,7 @@ public final class SourceParser {
         return new Source.Hub(spelled, repo, revision, path);
     }
 
-    /** A resolve URL on the Hub or the endpoint, or null when {@code url} is not one. */
+    /** A resolve or raw URL on the Hub or the endpoint, or null when {@code url} is not one. */
     private Source.Hub asHubUrl(String spelled, WebUrl url) throws StoreException {
         boolean onHub = url.host().equalsIgnoreCase(HUB_HOST) || url.host().equalsIgnoreCase("www." + HUB_HOST);
         boolean onEndpoint = endpoint != null && url.host().equalsIgnoreCase(endpoint.host())
@@ -138,12 +139,17 @@ public final class SourceParser {
             type = segments.get(base).equals("datasets") ? RepoType.DATASET : RepoType.SPACE;
             base++;
         }
-        if (segments.size() < base + 5 || !segments.get(base + 2).equals("resolve")) {
+        if (segments.size() < base + 5 || !isFileRoute(segments.get(base + 2))) {
             return null;
         }
         String path = String.join("/", segments.subList(base + 4, segments.size()));
         return hub(spelled, type, segments.get(base), segments.get(base + 1), segments.get(base + 3),
                 path.isEmpty() ? null : path);
+    }
+
+    /** Whether a URL's third repository segment names a file: {@code resolve} or {@code raw}. */
+    public static boolean isFileRoute(String segment) {
+        return segment.equals("resolve") || segment.equals("raw");
     }
 
     private static String decode(String text) {

@@ -1,5 +1,6 @@
 package dev.modelredirect.store;
 
+import dev.modelredirect.config.UrlMirror;
 import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.DiskSpace;
 import dev.modelredirect.files.GroupAccess;
@@ -33,10 +34,22 @@ import okhttp3.Response;
 final class UrlResolver {
     private final StoreContext context;
     private final UrlLayout layout;
+    private final List<UrlMirror> mirrors;
 
-    UrlResolver(StoreContext context) {
+    UrlResolver(StoreContext context, List<UrlMirror> mirrors) {
         this.context = context;
         this.layout = context.url;
+        this.mirrors = mirrors;
+    }
+
+    /** Where a source's bytes are asked for: its URL, or its mirror's under {@code mirrors}. */
+    private HttpUrl fetchUrl(Source.Url source) {
+        return HttpUrl.get(UrlMirror.fetchUrl(mirrors, source.url().text()));
+    }
+
+    /** The final URL as recorded: a mirror's URL is written back as the source's own, so pins do not depend on it. */
+    private String recordedFinalUrl(Probe probe) {
+        return UrlMirror.originalUrl(mirrors, probe.finalUrl.toString());
     }
 
     /** The local file when the store answers this source now, else null; never connects or writes. */
@@ -59,7 +72,7 @@ final class UrlResolver {
         }
         context.checkCanDownload(source.spelled());
         Http client = httpSupplier.get();
-        HttpUrl asked = HttpUrl.get(source.url().text());
+        HttpUrl asked = fetchUrl(source);
         Probe probe = probe(client, asked);
         long size = probe.size;
         List<ExpectedDigest> expected = new ArrayList<>();
@@ -90,7 +103,7 @@ final class UrlResolver {
         }
         String old = urlPin.files().get(0).sha256();
         Http client = httpSupplier.get();
-        HttpUrl asked = HttpUrl.get(source.url().text());
+        HttpUrl asked = fetchUrl(source);
         Probe probe = revalidate(client, asked, urlPin);
         if (probe == null) {
             return new Update(resolve(source, httpSupplier), old, old, false);
@@ -169,7 +182,7 @@ final class UrlResolver {
             AtomicFiles.move(temp, file);
         }
         String relative = context.root.relativize(file).toString().replace('\\', '/');
-        context.pin(source.spelled(), new Pin.Url(source.url().text(), probe.finalUrl.toString(), probe.etag,
+        context.pin(source.spelled(), new Pin.Url(source.url().text(), recordedFinalUrl(probe), probe.etag,
                 probe.lastModified, List.of(new PinnedFile(relative, digests.size(), digests.sha256(), null))));
         return new Resolution(source.spelled(), file, context.root, false, transferred, System.nanoTime() - start);
     }
@@ -251,7 +264,7 @@ final class UrlResolver {
     private void writeMeta(Path file, Source.Url source, Probe probe, Hashing.Digests digests) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("url", source.url().text());
-        meta.put("finalUrl", probe.finalUrl.toString());
+        meta.put("finalUrl", recordedFinalUrl(probe));
         meta.put("etag", probe.etag);
         meta.put("lastModified", probe.lastModified);
         meta.put("size", digests.size());

@@ -147,4 +147,27 @@ class ConfigLoaderTest {
         assertThat(load(Map.of("hooks", "none")).hooks()).isEmpty();
         assertThat(load(Map.of("hooks", "all")).hooks()).isNull();
     }
+
+    @Test
+    void hookFileIsAPathGivenUnderAnyOfItsThreeSpellings() {
+        assertThat(load(Map.of()).hookFile()).isNull();
+        assertThat(load(Map.of("hook-file", "hooks.txt")).hookFile()).isEqualTo(Path.of("/work/project/hooks.txt"));
+        props.setProperty("model.redirect.hook-file", "/etc/hooks.txt");
+        assertThat(load(Map.of()).hookFile()).isEqualTo(Path.of("/etc/hooks.txt"));
+        props.clear();
+        env.put("MODEL_REDIRECT_HOOK_FILE", "~/h.txt");
+        Config config = load(Map.of());
+        assertThat(config.hookFile()).isEqualTo(home.resolve("h.txt"));
+        assertThat(config.problems()).isEmpty();
+    }
+
+    @Test
+    void mirrorsAreReadAndABadEntryIsReportedAndSkipped() {
+        Config config = load(Map.of("mirrors",
+                "https://github.com/=>http://127.0.0.1:8080/github/;ftp://x=>http://y/;https://a.example/"));
+        assertThat(config.mirrors()).containsExactly(
+                new UrlMirror("https://github.com/", "http://127.0.0.1:8080/github/"));
+        assertThat(config.problems()).hasSize(2).allMatch(line -> line.contains("key mirrors"));
+        assertThat(load(Map.of()).mirrors()).isEmpty();
+    }
 }

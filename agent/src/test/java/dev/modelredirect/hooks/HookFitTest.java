@@ -58,6 +58,28 @@ class HookFitTest {
     }
 
     @Test
+    void springAiFitsWhenItsModelHasTheInstanceMethodGetCachedResourceOfResource() throws Exception {
+        String resource = "org.springframework.core.io.Resource";
+        String model = "org.springframework.ai.transformers.TransformersEmbeddingModel";
+        net.bytebuddy.description.type.TypeDescription resourceType = new net.bytebuddy.ByteBuddy()
+                .makeInterface().name(resource).make().getTypeDescription();
+        byte[] resourceClass = new net.bytebuddy.ByteBuddy().makeInterface().name(resource).make().getBytes();
+        byte[] fitting = new net.bytebuddy.ByteBuddy().subclass(Object.class).name(model)
+                .defineMethod("getCachedResource", resourceType, net.bytebuddy.description.modifier.Visibility.PRIVATE)
+                .withParameters(resourceType).intercept(net.bytebuddy.implementation.FixedValue.nullValue())
+                .make().getBytes();
+        Path good = FakeLibraries.jar(dir.resolve("spring-ai-transformers-1.1.2.jar"), null,
+                Map.of(model, fitting, resource, resourceClass));
+        assertThat(finding(HookFit.check(List.of(good)), HookCatalog.SPRING_AI).fit()).isEqualTo(HookFit.Fit.APPLIES);
+
+        Path other = FakeLibraries.jar(dir.resolve("spring-ai-transformers-9.jar"), null, Map.of(model,
+                FakeLibraries.classWith(model, "getCachedResource", Object.class, Object.class)));
+        HookFit.Finding misfit = finding(HookFit.check(List.of(other)), HookCatalog.SPRING_AI);
+        assertThat(misfit.fit()).isEqualTo(HookFit.Fit.MISFIT);
+        assertThat(misfit.problem()).isEqualTo("no method Resource getCachedResource(Resource) in " + model);
+    }
+
+    @Test
     void aFolderOfClassFilesIsReadToo() throws Exception {
         Path classes = dir.resolve("classes");
         Path file = classes.resolve("ai/djl/util/Ec2Utils.class");

@@ -149,6 +149,14 @@ class ServerTest {
     }
 
     @Test
+    void aRawUrlServesTheSameBytesAsItsResolveTwin() throws Exception {
+        HttpResponse<byte[]> raw = send("GET", "/org/tiny/raw/main/weights/model.bin");
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).isEqualTo(weights.bytes());
+        assertThat(text(send("GET", "/org/tiny/raw/" + commit + "/tokenizer/vocab.txt"))).isEqualTo("a\nb\nc\n");
+    }
+
+    @Test
     void aRevisionIsABranchACommitOrAPercentEncodedRefAndDatasetsHaveTheirPrefix() throws Exception {
         assertThat(send("GET", "/org/tiny/resolve/refs%2Fpr%2F1/config.json").statusCode()).isEqualTo(200);
         assertThat(text(send("GET", "/org/tiny/resolve/" + commit + "/tokenizer/vocab.txt"))).isEqualTo("a\nb\nc\n");

@@ -172,6 +172,50 @@ class ModelStoreTest {
     }
 
     @Test
+    void aMirroredUrlIsFetchedFromTheMirrorButStoredAndPinnedUnderItsOwnUrl() throws Exception {
+        String url = "https://github.com/org/repo/raw/main/blobs/" + weights.sha256();
+        ModelStore.Options o = TestStores.options(root, hub.endpoint());
+        ModelStore.Options mirrored = new ModelStore.Options(o.root(), o.lockfile(), o.endpoint(), o.token(),
+                false, o.retry(), o.downloads(), o.progress(), List.of(new dev.modelredirect.config.UrlMirror(
+                        "https://github.com/org/repo/raw/main/", "http://127.0.0.1:" + hub.cdnPort() + "/")));
+        try (ModelStore store = new ModelStore(mirrored)) {
+            Resolution resolution = store.resolve(url);
+            Path expected = root.resolve("url/github.com/org/repo/raw/main/blobs/" + weights.sha256());
+            assertThat(resolution.path()).isEqualTo(expected);
+            assertThat(Hashes.sha256(expected)).isEqualTo(weights.sha256());
+            Map<String, Object> meta = Json.parseObject(Files.readString(UrlLayout.meta(expected)));
+            assertThat(meta).containsEntry("url", url).containsEntry("finalUrl", url);
+        }
+        assertThat(hub.requests()).extracting(FakeHub.Seen::path).contains("/blobs/" + weights.sha256());
+        String lock = Files.readString(root.resolve("models.lock"));
+        assertThat(lock).contains("\"" + url + "\"").doesNotContain("127.0.0.1:" + hub.cdnPort());
+        hub.clearRequests();
+        try (ModelStore store = store()) {
+            Resolution again = store.resolve(url);
+            assertThat(again.hit()).isTrue();
+            assertThat(again.path()).isEqualTo(root.resolve("url/github.com/org/repo/raw/main/blobs/"
+                    + weights.sha256()));
+        }
+        assertThat(hub.requests()).isEmpty();
+    }
+
+    @Test
+    void aRawUrlOfTheHubIsTheSameFileAsItsResolveUrl() throws Exception {
+        String raw = hub.endpoint() + "/org/tiny/raw/main/weights/model.bin";
+        try (ModelStore store = store()) {
+            Resolution resolution = store.resolve(raw);
+            assertThat(resolution.path()).startsWithRaw(repoDir().resolve("snapshots"));
+            assertThat(Hashes.sha256(resolution.path())).isEqualTo(weights.sha256());
+        }
+        hub.clearRequests();
+        try (ModelStore store = store()) {
+            Resolution resolve = store.resolve(hub.endpoint() + "/org/tiny/resolve/main/weights/model.bin");
+            assertThat(resolve.path()).isEqualTo(store.resolve(raw).path());
+        }
+        assertThat(hub.requests()).noneMatch(seen -> seen.server().equals("cdn"));
+    }
+
+    @Test
     void offlineAMissFailsNamingTheSourceAndThePullCommandAndOpensNoConnection() throws Exception {
         try (ModelStore store = TestStores.offline(root, hub.endpoint())) {
             assertThatThrownBy(() -> store.resolve("hf://org/tiny/config.json"))

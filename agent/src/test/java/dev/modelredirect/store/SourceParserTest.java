@@ -50,9 +50,34 @@ class SourceParserTest {
     }
 
     @Test
+    void rawUrlsNameTheSameHubFileAsResolveUrls() throws Exception {
+        Source.Hub raw = hub("https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/raw/main/tokenizer.json");
+        Source.Hub resolve = hub(
+                "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/tokenizer.json");
+        assertThat(raw.repo()).isEqualTo(resolve.repo());
+        assertThat(raw.revision()).isEqualTo(resolve.revision());
+        assertThat(raw.path()).isEqualTo("tokenizer.json").isEqualTo(resolve.path());
+        assertThat(raw.spelled()).contains("/raw/");
+        Source.Hub onMirror = hub("http://127.0.0.1:9000/mirror/datasets/org/d/raw/v2/dir/a.txt");
+        assertThat(onMirror.repo().type()).isEqualTo(RepoType.DATASET);
+        assertThat(onMirror.revision()).isEqualTo("v2");
+        assertThat(onMirror.path()).isEqualTo("dir/a.txt");
+    }
+
+    @Test
+    void rawUrlsAreCheckedLikeResolveUrls() {
+        assertThatThrownBy(() -> parser.parse("https://huggingface.co/org/name/raw/main/..%2F..%2Fetc/passwd"))
+                .hasMessageContaining("refused");
+        assertThatThrownBy(() -> parser.parse("https://huggingface.co/org/name/raw/..%2F..%2Fx/f.txt"))
+                .hasMessageContaining("refused revision");
+    }
+
+    @Test
     void otherUrlsAreUrlSources() throws Exception {
         assertThat(parser.parse("https://example.com/models/resnet.zip")).isInstanceOf(Source.Url.class);
         assertThat(parser.parse("https://huggingface.co/org/name/blob/main/x")).isInstanceOf(Source.Url.class);
+        assertThat(parser.parse("https://huggingface.co/org/name/raw/main")).isInstanceOf(Source.Url.class);
+        assertThat(parser.parse("https://huggingface.co/org/name/rawx/main/f")).isInstanceOf(Source.Url.class);
     }
 
     @Test

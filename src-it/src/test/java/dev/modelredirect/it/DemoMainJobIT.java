@@ -1,6 +1,7 @@
 package dev.modelredirect.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,121 +11,135 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's main job, step by step, asserted: the demo model is trained, published and served over the Hub's
- * protocol; the demo application, which names it by a huggingface.co URL, runs twice with the agent pointed at the
- * server: the model arrives in the store in the Hub layout, the second run sends no request, and the predictions and
- * accuracy equal those of the same model loaded by path without the agent.
+ * The README's main job, step by step, asserted: the real all-MiniLM-L6-v2 files (ONNX model and tokenizer, from the
+ * Maven Central jar that ships them) are published as the Hub repository sentence-transformers/all-MiniLM-L6-v2 and
+ * served over the Hub's protocol; the demo application, which names the model by its huggingface.co URL and the
+ * tokenizer by repository id, runs twice with the real agent jar pointed at the server: both files arrive in the store
+ * in the Hub layout, byte for byte, the second run sends no request, and the ranked results and scores equal those of
+ * the same files loaded by path without the agent.
  */
 class DemoMainJobIT {
-    private static final String URL = "https://huggingface.co/model-redirect/iris-mlp/resolve/main/iris-mlp.zip";
-    private static final Pattern ACCURACY = Pattern.compile("accuracy: ([0-9.]+)");
-    private static final Pattern PREDICTIONS = Pattern.compile("predictions: (\\S+)");
+    private static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    private static final String URL = "https://huggingface.co/" + REPO + "/resolve/main/onnx/model.onnx";
+    private static final String TOKENIZER = "hf://" + REPO + "/tokenizer.json";
+    private static final String CACHE_FOLDER = "hub/models--sentence-transformers--all-MiniLM-L6-v2/";
+    /** Everything from the first query on: the ranked results with their scores. */
+    private static final Pattern RESULTS = Pattern.compile("(?s)\nquery: .*");
 
     private static Path work;
-    private static Path model;
-    private static String trainedAccuracy;
+    private static Path repo;
+    private static ChildJvm server;
+    private static String endpoint;
 
     @BeforeAll
-    static void trainTheDemoModel() throws IOException {
+    static void publishAndServeTheRealModel() throws IOException {
         work = Scratch.fresh("demo-main-job");
-        ChildJvm.Exit train = java(work, List.of(), "-cp", demoJar().toString(), "dev.modelredirect.demo.TrainIris",
-                "--out", work.resolve("build").toString()).run(Duration.ofMinutes(5));
-        assertThat(train.code()).as(train.describe()).isZero();
-        model = work.resolve("build/iris-mlp.zip");
-        Files.createDirectories(work.resolve("repo"));
-        Files.copy(model, work.resolve("repo/iris-mlp.zip"));
-        Matcher matcher = Pattern.compile("\"test_accuracy\": ([0-9.]+)")
-                .matcher(Files.readString(work.resolve("build/iris-mlp/model.json")));
-        assertThat(matcher.find()).isTrue();
-        trainedAccuracy = matcher.group(1);
+        Path files = Path.of(System.getProperty("demo.model", "../demo-app/target/demo-model")).toAbsolutePath()
+                .normalize();
+        assertThat(files.resolve("all-minilm-l6-v2.onnx")).as("the model unpacked by the demo-app build").exists();
+        repo = Files.createDirectories(work.resolve("repo/onnx")).getParent();
+        try {
+            Files.createLink(repo.resolve("onnx/model.onnx"), files.resolve("all-minilm-l6-v2.onnx"));
+        } catch (IOException | UnsupportedOperationException noLinks) {
+            Files.copy(files.resolve("all-minilm-l6-v2.onnx"), repo.resolve("onnx/model.onnx"));
+        }
+        Files.copy(files.resolve("all-minilm-l6-v2-tokenizer.json"), repo.resolve("tokenizer.json"));
+
+        Path serverStore = work.resolve("server-store");
+        ChildJvm.Exit publish = ChildJvm.run(Duration.ofMinutes(2), work, "publish", repo.toString(), "hf://" + REPO,
+                "--store", serverStore.toString());
+        assertThat(publish.code()).as(publish.describe()).isZero();
+        server = ChildJvm.cli(work, "serve", "--port", "0", "--store", serverStore.toString(), "--offline").start();
+        endpoint = ServeLog.endpoint(server);
     }
 
-    @Test
-    void theDemoDownloadsThroughServeThenHitsWithoutARequestAndPredictsAsTheLocalModel() throws Exception {
-        Path serverStore = work.resolve("server-store");
-        ChildJvm.Exit publish = ChildJvm.run(Duration.ofMinutes(1), work, "publish", work.resolve("repo").toString(),
-                "hf://model-redirect/iris-mlp", "--store", serverStore.toString());
-        assertThat(publish.code()).as(publish.describe()).isZero();
-
-        Path store = work.resolve("models");
-        try (ChildJvm server = ChildJvm.cli(work, "serve", "--port", "0", "--store", serverStore.toString(),
-                "--offline").start()) {
-            String endpoint = awaitEndpoint(server);
-            String agent = "-javaagent:" + ChildJvm.agentJar() + "=endpoint=" + endpoint + ",store=" + store
-                    + ",engines=false";
-
-            ChildJvm.Exit first = demo(agent);
-            assertThat(first.code()).as(first.describe()).isZero();
-            assertThat(first.stderr()).contains("model-redirect: " + URL + " -> hub/models--model-redirect--iris-mlp/")
-                    .contains("(downloaded ");
-            int requestsAfterFirst = requestLines(server);
-            assertThat(requestsAfterFirst).isPositive();
-            Path repoDir = store.resolve("hub/models--model-redirect--iris-mlp");
-            String commit = Files.readString(repoDir.resolve("refs/main"));
-            Path snapshot = repoDir.resolve("snapshots/" + commit + "/iris-mlp.zip");
-            assertThat(Files.isSymbolicLink(snapshot)).isTrue();
-            assertThat(Files.readSymbolicLink(snapshot).toString()).startsWith("../../blobs/");
-            assertThat(Files.mismatch(snapshot, model)).isEqualTo(-1L);
-
-            ChildJvm.Exit second = demo(agent);
-            assertThat(second.code()).as(second.describe()).isZero();
-            assertThat(second.stderr()).contains(URL + " -> hub/models--model-redirect--iris-mlp/").contains("(hit)");
-            assertThat(requestLines(server)).as("requests to the server during the second run")
-                    .isEqualTo(requestsAfterFirst);
-
-            ChildJvm.Exit local = java(work, List.of(), "-jar", demoJar().toString(), "--model",
-                    model.toUri().toString(), "--batches", "5").run(Duration.ofMinutes(3));
-            assertThat(local.code()).as(local.describe()).isZero();
-
-            assertThat(find(PREDICTIONS, first.stdout())).isEqualTo(find(PREDICTIONS, local.stdout()))
-                    .isEqualTo(find(PREDICTIONS, second.stdout()));
-            assertThat(find(ACCURACY, first.stdout())).isEqualTo(trainedAccuracy)
-                    .isEqualTo(find(ACCURACY, local.stdout()));
-            assertThat(Double.parseDouble(trainedAccuracy)).as("accuracy on the held-out flowers").isGreaterThan(0.9);
+    @AfterAll
+    static void stopTheServer() {
+        if (server != null) {
+            server.close();
         }
     }
 
-    private static ChildJvm.Exit demo(String agent) {
-        return java(work, List.of(agent), "-jar", demoJar().toString(), "--batches", "5").run(Duration.ofMinutes(3));
+    @Test
+    void theDemoDownloadsThroughServeThenHitsWithoutARequestAndRanksAsTheLocalModel() throws Exception {
+        Path store = work.resolve("models");
+        String agent = "-javaagent:" + ChildJvm.agentJar() + "=endpoint=" + endpoint + ",store=" + store
+                + ",engines=false";
+
+        ChildJvm.Exit first = demo(List.of(agent));
+        assertThat(first.code()).as(first.describe()).isZero();
+        assertThat(first.stderr()).contains("model-redirect: " + URL + " -> " + CACHE_FOLDER)
+                .contains("model-redirect: " + TOKENIZER + " -> " + CACHE_FOLDER)
+                .containsPattern("onnx/model\\.onnx \\(downloaded 86\\.2 MiB in [0-9.]+s\\)")
+                .containsPattern("tokenizer\\.json \\(downloaded [0-9.]+ KiB in [0-9.]+s\\)");
+        assertThat(first.stdout()).contains("device: cpu (OnnxRuntime ")
+                .contains("corpus: 12 sentences embedded in");
+        int requestsAfterFirst = ServeLog.requests(server);
+        assertThat(requestsAfterFirst).isPositive();
+
+        Path repoDir = store.resolve(CACHE_FOLDER);
+        String commit = Files.readString(repoDir.resolve("refs/main"));
+        for (String file : List.of("onnx/model.onnx", "tokenizer.json")) {
+            Path snapshot = repoDir.resolve("snapshots/" + commit + "/" + file);
+            assertThat(Files.isSymbolicLink(snapshot)).as(file).isTrue();
+            assertThat(Files.mismatch(snapshot, repo.resolve(file))).as(file + " byte for byte").isEqualTo(-1L);
+        }
+
+        ChildJvm.Exit second = demo(List.of(agent));
+        assertThat(second.code()).as(second.describe()).isZero();
+        assertThat(second.stderr()).contains(URL + " -> " + CACHE_FOLDER + "snapshots/" + commit
+                + "/onnx/model.onnx (hit)").contains(TOKENIZER + " -> " + CACHE_FOLDER + "snapshots/" + commit
+                + "/tokenizer.json (hit)");
+        assertThat(ServeLog.requests(server)).as("requests to the server during the second run")
+                .isEqualTo(requestsAfterFirst);
+
+        ChildJvm.Exit local = demo(List.of(), "--model", repo.resolve("onnx/model.onnx").toUri().toString(),
+                "--tokenizer", repo.toString());
+        assertThat(local.code()).as(local.describe()).isZero();
+        assertThat(results(first)).isEqualTo(results(second)).isEqualTo(results(local));
+        assertThat(results(first))
+                .containsPattern("query: How do I change my password\\?\n  1\\. 0\\.[0-9]{4}  You can reset your "
+                        + "password from the sign-in page\\.")
+                .containsPattern("query: Will it be wet on Saturday\\?\n  1\\. 0\\.[0-9]{4}  Heavy rain is "
+                        + "expected in the north this weekend\\.")
+                .containsPattern("query: Where can I buy a baguette\\?\n  1\\. 0\\.[0-9]{4}  Fresh bread is baked "
+                        + "every morning at the corner bakery\\.");
     }
 
-    private static ChildJvm.Builder java(Path dir, List<String> jvmOptions, String... args) {
+    @Test
+    void requiringAGpuWhereThereIsNoneFailsWithOneLineSayingWhatToDo() {
+        assumeThat(Path.of("/dev/nvidiactl")).as("a machine without an NVIDIA driver, as CI").doesNotExist();
+        ChildJvm.Exit gpu = demo(List.of("-javaagent:" + ChildJvm.agentJar() + "=endpoint=" + endpoint + ",store="
+                + work.resolve("gpu-store") + ",engines=false"), "--device", "gpu");
+        assertThat(gpu.code()).as(gpu.describe()).isEqualTo(1);
+        assertThat(gpu.stderr().lines().filter(l -> l.startsWith("demo: ")).toList()).containsExactly(
+                "demo: --device gpu, but no CUDA GPU is visible to OnnxRuntime (no NVIDIA driver or CUDA runtime "
+                        + "found); install the NVIDIA driver and CUDA libraries and build the demo with "
+                        + "`mvn -Dgpu package`, or run with --device auto or cpu");
+        assertThat(gpu.stdout()).doesNotContain("model:");
+    }
+
+    private static ChildJvm.Exit demo(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(DemoJar.path().toString());
         command.addAll(List.of(args));
-        return ChildJvm.program(dir, command.toArray(new String[0]))
-                .env("ENGINE_CACHE_DIR", Djl.sharedEngineCache().toString());
+        return ChildJvm.program(work, command.toArray(new String[0]))
+                .env("ENGINE_CACHE_DIR", Djl.sharedEngineCache().toString())
+                .env("DJL_CACHE_DIR", work.resolve("djl-cache").toString())
+                .run(Duration.ofMinutes(3));
     }
 
-    private static String awaitEndpoint(ChildJvm server) {
-        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+");
-        Poll.until(Duration.ofSeconds(60), "the server prints its URL",
-                () -> url.matcher(server.stdout()).find() || !server.isAlive(), server::stderr);
-        Matcher matcher = url.matcher(server.stdout());
-        assertThat(matcher.find()).as("server output:\n%s\n%s", server.stdout(), server.stderr()).isTrue();
+    private static String results(ChildJvm.Exit exit) {
+        Matcher matcher = RESULTS.matcher(exit.stdout());
+        assertThat(matcher.find()).as("ranked results in:\n%s", exit.stdout()).isTrue();
         return matcher.group();
-    }
-
-    /** Lines the server logged for requests: one per request, each naming its method. */
-    private static int requestLines(ChildJvm server) {
-        return (int) server.stderr().lines().filter(l -> l.matches(".*\\b(GET|HEAD|POST) /.*")).count();
-    }
-
-    private static String find(Pattern pattern, String text) {
-        Matcher matcher = pattern.matcher(text);
-        assertThat(matcher.find()).as("'%s' in:\n%s", pattern, text).isTrue();
-        return matcher.group(1);
-    }
-
-    private static Path demoJar() {
-        Path jar = Path.of(System.getProperty("demo.jar", "../demo-app/target/demo-app.jar")).toAbsolutePath()
-                .normalize();
-        assertThat(jar).as("the demo application, built by the demo-app module").exists();
-        return jar;
     }
 }

@@ -109,7 +109,8 @@ public final class Djl {
         return withDefaults(ChildJvm.app(folder, app.getName(), args).classpath(classpathWithPytorch()), folder);
     }
 
-    private static ChildJvm.Builder withDefaults(ChildJvm.Builder builder, Path folder) {
+    /** The defaults of this class (own DJL cache, shared engine cache, CPU flavour, internet guard) on a child. */
+    static ChildJvm.Builder withDefaults(ChildJvm.Builder builder, Path folder) {
         return builder.env("DJL_CACHE_DIR", folder.resolve("djl-cache").toString())
                 .env("ENGINE_CACHE_DIR", sharedEngineCache().toString())
                 .env("PYTORCH_FLAVOR", "cpu")
