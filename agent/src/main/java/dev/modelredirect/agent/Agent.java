@@ -60,8 +60,12 @@ public final class Agent {
             }
             StatusRegistration.prepare(config, hooks, transformer);
             instrumentation.addTransformer(transformer, true);
-            List<String> shown = new ArrayList<>(hooks);
-            shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);
+            List<String> shown = new ArrayList<>();
+            for (String hook : hooks) {
+                if (dev.modelredirect.hooks.HookCatalog.isShown(hook)) {
+                    shown.add(hook);
+                }
+            }
             if (config.log() != Log.Level.QUIET) {
                 Log.warn("store=" + config.store() + " hooks=" + (shown.isEmpty() ? "none" : String.join(",", shown))
                         + " offline=" + config.offline());

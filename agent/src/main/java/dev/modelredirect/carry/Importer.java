@@ -241,6 +241,8 @@ public final class Importer {
         for (Map.Entry<String, Pin> entry : pins.entrySet()) {
             if (entry.getValue() instanceof Pin.Hub hub) {
                 verifyHub(archive, staging, entry.getKey(), hub, staged, accounted, commits);
+            } else if (entry.getValue() instanceof Pin.Djl djl) {
+                verifyZoo(archive, entry.getKey(), djl, staged, accounted);
             } else {
                 verifyUrl(archive, entry.getKey(), (Pin.Url) entry.getValue(), staged, accounted);
             }
@@ -329,6 +331,22 @@ public final class Importer {
                 throw refused(archive, name, problem + " (" + source + ", " + file.path() + ")");
             }
             accounted.put(name, source);
+        }
+    }
+
+    /** A DJL zoo pin's files: under zoo/ (the lock file reader checked the paths), each with its pinned sha256. */
+    private void verifyZoo(Path archive, String source, Pin.Djl pin, Map<String, Hashing.Digests> staged,
+            Map<String, String> accounted) throws StoreException {
+        for (PinnedFile file : pin.files()) {
+            Hashing.Digests digests = staged.get(file.path());
+            if (digests == null) {
+                throw refused(archive, file.path(), "the archive lacks this file of " + source);
+            }
+            if (!digests.sha256().equals(file.sha256())) {
+                throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
+                        + file.sha256() + " (" + source + ")");
+            }
+            accounted.put(file.path(), source);
         }
     }
 

@@ -108,6 +108,7 @@ public final class ConfigLoader {
         checkUnknownKeys();
         Path store = resolveStore();
         String endpoint = resolveEndpoint();
+        String djlEndpoint = resolveDjlEndpoint();
         Optional<Secret> token = resolveToken();
         boolean offline = resolveOffline();
         Path lockfile = resolveLockfile(store);
@@ -116,7 +117,7 @@ public final class ConfigLoader {
         boolean engines = bool(Key.ENGINES, true);
         boolean strict = bool(Key.STRICT, false);
         Log.Level log = resolveLog();
-        return new Config(store, endpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
+        return new Config(store, endpoint, djlEndpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
                 List.copyOf(problems));
     }
 
@@ -255,6 +256,34 @@ public final class ConfigLoader {
         bad(found, Key.ENDPOINT, "an http:// or https:// base URL without query or credentials",
                 Config.DEFAULT_ENDPOINT);
         return Config.DEFAULT_ENDPOINT;
+    }
+
+    /** {@code djl-endpoint}: the key, else {@code $DJL_REPO_URL}, else DJL's repository; kept with a trailing slash. */
+    private String resolveDjlEndpoint() {
+        Found found = find(Key.DJL_ENDPOINT);
+        if (found == null) {
+            String djl = env.get("DJL_REPO_URL");
+            if (djl != null && !djl.isBlank()) {
+                found = new Found(djl, "environment variable DJL_REPO_URL");
+            }
+        }
+        if (found == null) {
+            return Config.DEFAULT_DJL_ENDPOINT;
+        }
+        String value = found.value().trim();
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
+                return value.endsWith("/") ? value : value + "/";
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        bad(found, Key.DJL_ENDPOINT, "an http:// or https:// base URL without query or credentials",
+                Config.DEFAULT_DJL_ENDPOINT);
+        return Config.DEFAULT_DJL_ENDPOINT;
     }
 
     private Optional<Secret> resolveToken() {

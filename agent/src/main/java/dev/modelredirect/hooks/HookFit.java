@@ -73,6 +73,7 @@ public final class HookFit {
     public static List<Finding> check(List<Path> classpath) throws IOException {
         List<String> hooks = new ArrayList<>(HookCatalog.USER_HOOKS);
         hooks.add(HookCatalog.DJL_CALL_HOME);
+        hooks.addAll(HookCatalog.DJL_ZOO_PARTS);
         List<ClassFileLocator> locators = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         try {

@@ -36,7 +36,7 @@ public final class Instrumenter {
     public record Result(byte[] bytes, List<String> installed, List<String> misfits) {
     }
 
-    private record Target(String hook, ElementMatcher<MethodDescription> method, String description,
+    record Target(String hook, ElementMatcher<MethodDescription> method, String description,
             Class<?> advice) {
     }
 
@@ -64,6 +64,7 @@ public final class Instrumenter {
                         .and(returns(void.class)), "static void callHome(String)", CallHomeAdvice.class));
                 break;
             default:
+                ZooTargets.add(hook, targets);
                 break;
         }
         return targets;
@@ -88,7 +89,7 @@ public final class Instrumenter {
             List<Target> targets = targets(hook);
             String misfit = misfit(type, hook);
             if (misfit != null) {
-                misfits.add(hook + ": " + misfit);
+                misfits.add(HookCatalog.reportedName(hook) + ": " + misfit);
                 continue;
             }
             for (Target target : targets) {
@@ -114,7 +115,7 @@ public final class Instrumenter {
                 return "no method " + target.description() + " in " + type.getName();
             }
         }
-        return null;
+        return ZooTargets.misfit(type, hook);
     }
 
     /**

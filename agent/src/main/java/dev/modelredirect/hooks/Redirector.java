@@ -41,10 +41,12 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     private final Set<String> hooks;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile ModelStore store;
+    private final dev.modelredirect.hooks.zoo.ZooHandler zoo;
 
     public Redirector(Config config, Set<String> hooks) {
         this.config = config;
         this.hooks = hooks;
+        this.zoo = new dev.modelredirect.hooks.zoo.ZooHandler(config, this::store);
     }
 
     private ModelStore store() {
@@ -69,6 +71,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     @Override
     @SuppressWarnings("unchecked")
     public Object apply(String operation, Object[] args) {
+        if (operation.startsWith("zoo")) {
+            return zoo.apply(operation, args);
+        }
         switch (operation) {
             case "repositoryUrl":
                 return repositoryUrl((String) args[0], (String) args[1]);

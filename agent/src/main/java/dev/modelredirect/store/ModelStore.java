@@ -37,14 +37,21 @@ public final class ModelStore implements Closeable {
      * @param retry      retry policy of every request
      * @param downloads  transfer tuning
      * @param progress   where download progress goes
+     * @param djlEndpoint base URL of the DJL model repository, for {@code djl://} sources and the zoo
      */
     public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
-            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress, String djlEndpoint) {
+
+        /** The options without a DJL endpoint of their own: DJL's repository. */
+        public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
+                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, Config.DEFAULT_DJL_ENDPOINT);
+        }
 
         /** The options a configuration implies, with default transfer settings. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress);
+                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress, config.djlEndpoint());
         }
     }
 
@@ -53,6 +60,8 @@ public final class ModelStore implements Closeable {
     private final SourceParser parser;
     private final HubResolver hubResolver;
     private final UrlResolver urlResolver;
+    private final ZooResolver zooResolver;
+    private final ZooModels zooModels;
     private final LastUse lastUse;
     private final StoreStatistics statistics = new StoreStatistics();
     private Http http;
@@ -79,6 +88,8 @@ public final class ModelStore implements Closeable {
         this.parser = new SourceParser(options.endpoint());
         this.hubResolver = new HubResolver(context);
         this.urlResolver = new UrlResolver(context);
+        this.zooResolver = new ZooResolver(context, options.djlEndpoint());
+        this.zooModels = new ZooModels(context, zooResolver);
         this.lastUse = new LastUse(root);
     }
 
@@ -131,6 +142,7 @@ public final class ModelStore implements Closeable {
         long start = System.nanoTime();
         try {
             Resolution resolution = source instanceof Source.Hub hub ? hubResolver.resolve(hub)
+                    : source instanceof Source.Djl djl ? zooModels.resolve(djl, this::http)
                     : urlResolver.resolve((Source.Url) source, this::http);
             statistics.record(resolution);
             recordLastUse(source);
@@ -150,6 +162,12 @@ public final class ModelStore implements Closeable {
      */
     public Update update(String source) throws IOException {
         Source parsed = parse(source);
+        if (parsed instanceof Source.Djl) {
+            context.checkCanUpdate(source);
+            String old = pinnedSha256(parsed);
+            Resolution resolution = resolve(parsed);
+            return new Update(resolution, old, pinnedSha256(parsed), false);
+        }
         Update update = parsed instanceof Source.Hub hub ? hubResolver.update(hub)
                 : urlResolver.update((Source.Url) parsed, this::http);
         statistics.record(update.resolution());
@@ -172,8 +190,44 @@ public final class ModelStore implements Closeable {
     public Optional<Path> which(String source) throws IOException {
         Source parsed = parse(source);
         Path path = parsed instanceof Source.Hub hub ? hubResolver.lookup(hub)
+                : parsed instanceof Source.Djl djl ? zooModels.lookup(djl)
                 : urlResolver.lookup((Source.Url) parsed);
         return Optional.ofNullable(path);
+    }
+
+    /**
+     * One file of the DJL model repository, for the {@code djl-zoo} hook: the store's copy, downloaded from
+     * {@code djl-endpoint} and verified on a miss; null for an optional file the store does not have and may not get.
+     *
+     * @throws StoreException offline or on a read-only store for a file that is not optional
+     * @throws IOException    when the download fails or does not verify (the store is left as it was)
+     */
+    public Resolution zooFile(ZooFile file) throws IOException {
+        long start = System.nanoTime();
+        try {
+            Resolution resolution = zooResolver.resolve(file, this::http);
+            if (resolution != null) {
+                statistics.record(resolution);
+                if (!context.readOnly()) {
+                    lastUse.record(file.source());
+                }
+            }
+            return resolution;
+        } catch (IOException | RuntimeException ex) {
+            statistics.failed(file.source(), ex, System.nanoTime() - start);
+            throw ex;
+        }
+    }
+
+    /** The store's folder of the DJL model repository, {@code <store>/zoo}. */
+    public Path zooRoot() {
+        return zooResolver.layout().root();
+    }
+
+    /** The sha256 of the first pinned file of a source, or null: what an update reports as moved. */
+    private String pinnedSha256(Source source) throws StoreException {
+        Pin pin = context.lockFile.get(source instanceof Source.Djl djl ? djl.key() : source.spelled());
+        return pin != null && !pin.files().isEmpty() ? pin.files().get(0).sha256() : null;
     }
 
     private synchronized Http http() throws StoreException {

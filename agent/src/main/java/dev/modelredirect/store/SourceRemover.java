@@ -68,6 +68,8 @@ public final class SourceRemover {
             pins.remove(key);
             if (pin instanceof Pin.Hub hub) {
                 removePinnedHub(hub, pins);
+            } else if (pin instanceof Pin.Djl djl) {
+                removePinnedZoo(djl, pins);
             } else {
                 removePinnedUrl((Pin.Url) pin, pins);
             }
@@ -240,6 +242,24 @@ public final class SourceRemover {
         if (!cleanup.dryRun() && isEmptyRepo(repo.dir())) {
             FileTrees.deleteTree(repo.dir());
             FileTrees.deleteTree(repo.dir().getParent().resolve(".locks").resolve(repo.dir().getFileName()));
+        }
+    }
+
+    /** The zoo files of a DJL pin that no other pin names. */
+    private void removePinnedZoo(Pin.Djl pin, Map<String, Pin> remaining) throws IOException {
+        Set<Path> stillPinned = new HashSet<>();
+        for (Pin other : remaining.values()) {
+            if (other instanceof Pin.Djl djl) {
+                for (PinnedFile file : djl.files()) {
+                    stillPinned.add(inventory.root().resolve(file.path()).normalize());
+                }
+            }
+        }
+        for (PinnedFile file : pin.files()) {
+            Path path = inventory.root().resolve(file.path()).normalize();
+            if (path.startsWith(inventory.root().resolve(ZooLayout.FOLDER)) && !stillPinned.contains(path)) {
+                cleanup.delete(path, "DJL zoo file");
+            }
         }
     }
 
