@@ -125,7 +125,7 @@ public final class ZooLayout {
     }
 
     /**
-     * Reads {@code djl://GROUP/ARTIFACT[/VERSION]} as DJL splits it.
+     * Reads {@code djl://GROUP/ARTIFACT[/VERSION]} as DJL splits it; {@code djl://GROUP} is the group's index files.
      *
      * @throws StoreException naming the text and the accepted form
      */
@@ -137,6 +137,9 @@ public final class ZooLayout {
         }
         rest = rest.replaceAll("/+$", "");
         int slash = rest.indexOf('/');
+        if (slash < 0 && isGroup(rest)) {
+            return new Source.Djl(text, rest, null, null);
+        }
         if (slash <= 0) {
             throw new StoreException("cannot read source '" + text + "': the model needs GROUP/ARTIFACT; " + USAGE);
         }

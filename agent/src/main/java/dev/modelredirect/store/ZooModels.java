@@ -45,25 +45,41 @@ final class ZooModels {
     /** The model's folder when the store holds its metadata and every pinned file; never connects or writes. */
     Path lookup(Source.Djl source) throws IOException {
         Pin pin = context.lockFile.get(source.key());
+        if (source.artifact() == null) {
+            return pin instanceof Pin.Djl && allPresent(pin) ? files.layout().root() : null;
+        }
         if (!(pin instanceof Pin.Djl djl) || djl.application() == null || djl.files().isEmpty()
                 || (source.version() != null && !source.version().equals(djl.version()))) {
             return null;
         }
-        for (PinnedFile file : djl.files()) {
-            Path path = context.root.resolve(file.path());
-            if (!Files.isRegularFile(path) || Files.size(path) != file.size()) {
-                return null;
-            }
+        if (!allPresent(djl)) {
+            return null;
         }
         return files.layout().file(ZooLayout.modelFolder(djl.application(), source.group(), source.artifact()));
     }
 
-    /** Resolves the model, downloading what is missing. */
+    private boolean allPresent(Pin pin) throws IOException {
+        for (PinnedFile file : pin.files()) {
+            Path path = context.root.resolve(file.path());
+            if (!Files.isRegularFile(path) || Files.size(path) != file.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Resolves the model (or, for {@code djl://GROUP}, the group's index files), downloading what is missing. */
     Resolution resolve(Source.Djl source, UrlResolver.HttpSupplier http) throws IOException {
         long start = System.nanoTime();
         Path known = lookup(source);
         if (known != null) {
             return new Resolution(source.spelled(), known, context.root, true, 0, System.nanoTime() - start);
+        }
+        if (source.artifact() == null) {
+            context.checkCanDownload(source.spelled());
+            long bytes = indexes(source, http);
+            return new Resolution(source.spelled(), files.layout().root(), context.root, bytes == 0, bytes,
+                    System.nanoTime() - start);
         }
         String application = pinnedApplication(source);
         Resolution metadata = null;
@@ -113,17 +129,23 @@ final class ZooModels {
                 hit &= file.hit();
             }
         }
+        bytes += indexes(source, http);
+        Path path = files.layout().file(folder);
+        return new Resolution(source.spelled(), path, context.root, hit && bytes == 0, bytes,
+                System.nanoTime() - start);
+    }
+
+    /** The group's index of each application the Hugging Face zoos read (those the endpoint has); bytes fetched. */
+    private long indexes(Source.Djl source, UrlResolver.HttpSupplier http) throws IOException {
+        long bytes = 0;
         for (String indexed : INDEXED) {
-            Resolution index = files.resolve(new ZooFile(ZooLayout.indexSource(source.group()),
-                    source.group(), null, null, null, ZooLayout.indexPath(indexed, source.group()), null, -1, true),
-                    http);
+            Resolution index = files.resolve(new ZooFile(ZooLayout.indexSource(source.group()), source.group(), null,
+                    null, null, ZooLayout.indexPath(indexed, source.group()), null, -1, true), http);
             if (index != null) {
                 bytes += index.bytesDownloaded();
             }
         }
-        Path path = files.layout().file(folder);
-        return new Resolution(source.spelled(), path, context.root, hit && bytes == 0, bytes,
-                System.nanoTime() - start);
+        return bytes;
     }
 
     private String pinnedApplication(Source.Djl source) throws StoreException {

@@ -39,7 +39,8 @@ public final class ZooHandler {
      */
     public ZooHandler(Config config, Supplier<ModelStore> store) {
         this.store = store;
-        this.zooRoot = config.store().toAbsolutePath().normalize().resolve(ZooLayout.FOLDER).toUri();
+        URI folder = config.store().toAbsolutePath().normalize().resolve(ZooLayout.FOLDER).toUri();
+        this.zooRoot = folder.getPath().endsWith("/") ? folder : URI.create(folder + "/");
     }
 
     /** Dispatches a {@code zoo*} operation of the bridge. */
