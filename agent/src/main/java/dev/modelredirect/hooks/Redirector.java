@@ -99,6 +99,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         }
         try {
             String lower = url.toLowerCase(Locale.ROOT);
+            if (zoo.isRepositoryBase(url)) {
+                return url;
+            }
             if (hooks.contains(HookCatalog.DJL_REPOSITORY)
                     && (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("hf://"))) {
                 return remote(url);

@@ -76,6 +76,9 @@ public final class ZooLayout {
         while (path.startsWith("/")) {
             path = path.substring(1);
         }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
         String problem = SafePaths.problem(path);
         if (problem == null && !path.startsWith("model/") && !path.startsWith("dataset/")) {
             problem = "it is not under model/ or dataset/";

@@ -30,6 +30,7 @@ import java.util.function.Supplier;
  */
 public final class ZooHandler {
     private final Supplier<ModelStore> store;
+    private final java.util.Set<String> repositoryBases = new java.util.HashSet<>();
     private final URI zooRoot;
     private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -39,6 +40,12 @@ public final class ZooHandler {
      */
     public ZooHandler(Config config, Supplier<ModelStore> store) {
         this.store = store;
+        repositoryBases.add(Config.DEFAULT_DJL_ENDPOINT);
+        repositoryBases.add(withSlash(config.djlEndpoint()));
+        String djlRepoUrl = System.getProperty("DJL_REPO_URL", System.getenv("DJL_REPO_URL"));
+        if (djlRepoUrl != null && !djlRepoUrl.isBlank()) {
+            repositoryBases.add(withSlash(djlRepoUrl.trim()));
+        }
         URI folder = config.store().toAbsolutePath().normalize().resolve(ZooLayout.FOLDER).toUri();
         this.zooRoot = folder.getPath().endsWith("/") ? folder : URI.create(folder + "/");
     }
@@ -79,6 +86,20 @@ public final class ZooHandler {
             warnOnce(ex);
             return uri;
         }
+    }
+
+    /**
+     * Whether {@code url}, given to {@code Repository.newInstance(String, String)}, is the base of DJL's model
+     * repository (DJL's own, {@code DJL_REPO_URL} or {@code djl-endpoint}): DJL 0.30 to 0.32 make their zoos'
+     * {@code RemoteRepository} that way, so it is no model URL to fetch but the repository this hook answers.
+     */
+    public boolean isRepositoryBase(String url) {
+        int query = url.indexOf('?');
+        return repositoryBases.contains(withSlash(query < 0 ? url : url.substring(0, query)));
+    }
+
+    private static String withSlash(String url) {
+        return url.endsWith("/") ? url : url + "/";
     }
 
     /** {@code ModelZoo.listModels(repository, application)}: the index, when the repository is the store's. */

@@ -37,7 +37,12 @@ public final class ZooProbe {
                     embedding[0], embedding[1], embedding[2], embedding[3]));
             System.out.println("model\t" + model.getModelPath());
         } catch (Exception | Error ex) {
-            System.out.println("error\t" + ex.getClass().getName() + "\t" + ex.getMessage());
+            Throwable cause = ex;
+            while (cause.getCause() != null && cause.getMessage() == null) {
+                cause = cause.getCause();
+            }
+            System.out.println("error\t" + cause.getClass().getName() + "\t" + cause.getMessage());
+            ex.printStackTrace();
             System.out.flush();
             System.exit(4);
         }
