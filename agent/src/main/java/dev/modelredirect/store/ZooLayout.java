@@ -154,6 +154,10 @@ public final class ZooLayout {
             artifact = matcher.group(1);
             version = matcher.group(2);
         }
+        if (version != null && !version.matches("\\d+(\\.\\d+)*")) {
+            throw new StoreException("refused version '" + version + "' in source '" + text + "': not a version "
+                    + "number; " + USAGE);
+        }
         if (!isGroup(group)) {
             throw new StoreException("refused group '" + group + "' in source '" + text + "': not a dotted group id; "
                     + USAGE);

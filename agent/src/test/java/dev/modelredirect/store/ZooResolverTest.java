@@ -37,7 +37,7 @@ class ZooResolverTest {
     private final List<String> asked = new CopyOnWriteArrayList<>();
 
     @BeforeEach
-    void serveTheRepository() throws IOException {
+    void serveTheRepository() throws Exception {
         files.put(ARCHIVE, BYTES);
         files.put(FOLDER + "metadata.json", ("{\"groupId\": \"ai.djl.g\", \"artifactId\": \"org/name\", \"artifacts\": ["
                 + "{\"version\": \"0.0.1\", \"files\": {\"model\": {\"uri\": \"0.0.1/name.zip\", \"sha1Hash\": \""
