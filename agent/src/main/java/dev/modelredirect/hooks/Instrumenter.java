@@ -111,7 +111,7 @@ public final class Instrumenter {
      */
     public static String misfit(TypeDescription type, String hook) {
         for (Target target : targets(hook)) {
-            if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
+            if (type.getDeclaredMethods().filter(target.method()).isEmpty() && !ZooTargets.isOptional(target)) {
                 return "no method " + target.description() + " in " + type.getName();
             }
         }

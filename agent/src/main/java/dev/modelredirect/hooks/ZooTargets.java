@@ -56,6 +56,14 @@ final class ZooTargets {
         }
     }
 
+    /**
+     * Whether a method may be absent without the hook misfitting: the zoo index, which DJL versions before the Hugging
+     * Face zoos (0.8) do not have; there is nothing to fetch there.
+     */
+    static boolean isOptional(Instrumenter.Target target) {
+        return target.hook().equals(HookCatalog.DJL_ZOO_INDEX);
+    }
+
     /** Why a part does not fit beyond its own methods: the base-URL part needs the artifact part's superclass. */
     static String misfit(TypeDescription type, String hook) {
         if (!HookCatalog.DJL_ZOO_REMOTE.equals(hook)) {
