@@ -162,14 +162,16 @@ public final class ZooHandler {
                 return;
             }
             URI target = ((URI) call(repository, "getBaseUri")).resolve(base).resolve(itemUri);
-            String path = repositoryPath(target);
-            if (path == null) {
-                return;
-            }
             Object artifact = call(item, "getArtifact");
             Object metadata = call(artifact, "getMetadata");
             String group = (String) call(metadata, "getGroupId");
             String artifactId = (String) call(metadata, "getArtifactId");
+            String path = repositoryPath(target);
+            if (path == null) {
+                throw new UncheckedIOException(new IOException("model-redirect: refused the file " + itemUri
+                        + " of " + ZooLayout.modelSource(group, artifactId) + ": its metadata names a place outside "
+                        + "the repository; the metadata at djl-endpoint is not to be trusted"));
+            }
             Object application = call(metadata, "getApplication");
             String app = application == null ? null : (String) call(application, "getPath");
             source = ZooLayout.modelSource(group, artifactId);
@@ -178,6 +180,8 @@ public final class ZooHandler {
             Log.info("%s", resolve(file).describe());
         } catch (IOException ex) {
             throw failure(source, ex);
+        } catch (UncheckedIOException refused) {
+            throw refused;
         } catch (ReflectiveOperationException | RuntimeException ex) {
             warnOnce(ex);
         }
