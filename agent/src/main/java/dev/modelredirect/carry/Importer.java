@@ -338,16 +338,22 @@ public final class Importer {
     private void verifyZoo(Path archive, String source, Pin.Djl pin, Map<String, Hashing.Digests> staged,
             Map<String, String> accounted) throws StoreException {
         for (PinnedFile file : pin.files()) {
-            Hashing.Digests digests = staged.get(file.path());
-            if (digests == null) {
-                throw refused(archive, file.path(), "the archive lacks this file of " + source);
-            }
-            if (!digests.sha256().equals(file.sha256())) {
-                throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
-                        + file.sha256() + " (" + source + ")");
-            }
-            accounted.put(file.path(), source);
+            checkStaged(archive, source, file, staged, accounted);
         }
+    }
+
+    /** A pinned file is in the archive with its pinned sha256; it is then accounted to its source. */
+    private void checkStaged(Path archive, String source, PinnedFile file, Map<String, Hashing.Digests> staged,
+            Map<String, String> accounted) throws StoreException {
+        Hashing.Digests digests = staged.get(file.path());
+        if (digests == null) {
+            throw refused(archive, file.path(), "the archive lacks this file of " + source);
+        }
+        if (!digests.sha256().equals(file.sha256())) {
+            throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
+                    + file.sha256() + " (" + source + ")");
+        }
+        accounted.put(file.path(), source);
     }
 
     private void verifyUrl(Path archive, String source, Pin.Url pin, Map<String, Hashing.Digests> staged,
@@ -363,15 +369,7 @@ public final class Importer {
                         + "file, but the store keeps that URL at '" + (place == null ? "?" : place) + "' (a pin may "
                         + "only name its own URL's file, never another source's)");
             }
-            Hashing.Digests digests = staged.get(file.path());
-            if (digests == null) {
-                throw refused(archive, file.path(), "the archive lacks this file of " + source);
-            }
-            if (!digests.sha256().equals(file.sha256())) {
-                throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
-                        + file.sha256() + " (" + source + ")");
-            }
-            accounted.put(file.path(), source);
+            checkStaged(archive, source, file, staged, accounted);
         }
     }
 

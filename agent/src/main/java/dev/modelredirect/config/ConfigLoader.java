@@ -243,19 +243,24 @@ public final class ConfigLoader {
         while (value.endsWith("/")) {
             value = value.substring(0, value.length() - 1);
         }
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return value;
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
+        if (isHttpBase(value)) {
+            return value;
         }
         bad(found, Key.ENDPOINT, "an http:// or https:// base URL without query or credentials",
                 Config.DEFAULT_ENDPOINT);
         return Config.DEFAULT_ENDPOINT;
+    }
+
+    /** Whether {@code value} is an http(s) base URL with a host and without query, fragment or credentials. */
+    private static boolean isHttpBase(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        } catch (URISyntaxException ex) {
+            return false;
+        }
     }
 
     /** {@code djl-endpoint}: the key, else {@code $DJL_REPO_URL}, else DJL's repository; kept with a trailing slash. */
@@ -271,15 +276,8 @@ public final class ConfigLoader {
             return Config.DEFAULT_DJL_ENDPOINT;
         }
         String value = found.value().trim();
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return value.endsWith("/") ? value : value + "/";
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
+        if (isHttpBase(value)) {
+            return value.endsWith("/") ? value : value + "/";
         }
         bad(found, Key.DJL_ENDPOINT, "an http:// or https:// base URL without query or credentials",
                 Config.DEFAULT_DJL_ENDPOINT);

@@ -2,11 +2,7 @@ package dev.modelredirect.store;
 
 import dev.modelredirect.files.SafePaths;
 import dev.modelredirect.files.UnsafePathException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,7 +58,7 @@ public final class ZooLayout {
 
     /** The named lock of one file's download. */
     public Path lock(String repositoryPath) {
-        return root.resolveSibling(".locks").resolve(FOLDER).resolve(hash(repositoryPath) + ".lock");
+        return root.resolveSibling(".locks").resolve(FOLDER).resolve(UrlLayout.hash(repositoryPath) + ".lock");
     }
 
     /**
@@ -167,14 +163,5 @@ public final class ZooLayout {
                     + "separated by '/' are accepted; " + USAGE);
         }
         return new Source.Djl(text, group, artifact, version);
-    }
-
-    private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }
