@@ -150,9 +150,10 @@ public final class Importer {
                     throw refused(archive, entry.name(), problem + " (a path that could escape the store)");
                 }
                 if (!name.equals("models.lock") && !name.startsWith("hub/") && !name.startsWith("url/")
-                        && !name.equals("hub") && !name.equals("url")) {
-                    throw refused(archive, name, "it is outside hub/, url/ and models.lock, the only parts of a "
-                            + "store an archive carries");
+                        && !name.startsWith("zoo/") && !name.equals("hub") && !name.equals("url")
+                        && !name.equals("zoo")) {
+                    throw refused(archive, name, "it is outside hub/, url/, zoo/ and models.lock, the only parts of "
+                            + "a store an archive carries");
                 }
                 switch (entry.type()) {
                     case '5' -> GroupAccess.createDirectories(staging.resolve(name));
