@@ -94,6 +94,24 @@ class DjlZooHookIT {
                 .contains("GET model/nlp/text_embedding/ai/djl/huggingface/onnxruntime/models.json.gz");
     }
 
+    @ParameterizedTest(name = "DJL {0}")
+    @ValueSource(strings = {"0.30.0", "0.32.0"})
+    void onOlderDjlTheDjlUrlLoadsFromTheStoreAndOfflineAfterwards(String version) {
+        ChildJvm.Exit first = app(version, "store=" + store + ",djl-endpoint=" + counter.url(), "url",
+                FakeMlRepo.DJL_URL).run(TIMEOUT);
+        assertThat(first.code()).as(first.describe()).isZero();
+        assertThat(first.stdout()).as(first.describe()).containsPattern("embedding\t384\t");
+        assertThat(first.stderr()).as(first.describe()).doesNotContain("does not fit");
+
+        Scratch.delete(store.resolve("djl"));
+        int connections = counter.connections();
+        ChildJvm.Exit offline = app(version, "store=" + store + ",djl-endpoint=" + counter.url() + ",offline=true",
+                "url", FakeMlRepo.DJL_URL).run(TIMEOUT);
+        assertThat(offline.code()).as(offline.describe()).isZero();
+        assertThat(offline.stdout()).contains(line(first.stdout(), "embedding"));
+        assertThat(counter.connections() - connections).as("connections of the offline run").isZero();
+    }
+
     @Test
     void onJdk25TheDjlUrlLoadsFromTheStore() {
         Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
