@@ -162,13 +162,8 @@ public final class ModelStore implements Closeable {
      */
     public Update update(String source) throws IOException {
         Source parsed = parse(source);
-        if (parsed instanceof Source.Djl) {
-            context.checkCanUpdate(source);
-            String old = pinnedSha256(parsed);
-            Resolution resolution = resolve(parsed);
-            return new Update(resolution, old, pinnedSha256(parsed), false);
-        }
         Update update = parsed instanceof Source.Hub hub ? hubResolver.update(hub)
+                : parsed instanceof Source.Djl djl ? zooModels.update(djl, this::http)
                 : urlResolver.update((Source.Url) parsed, this::http);
         statistics.record(update.resolution());
         recordLastUse(parsed);
@@ -222,12 +217,6 @@ public final class ModelStore implements Closeable {
     /** The store's folder of the DJL model repository, {@code <store>/zoo}. */
     public Path zooRoot() {
         return zooResolver.layout().root();
-    }
-
-    /** The sha256 of the first pinned file of a source, or null: what an update reports as moved. */
-    private String pinnedSha256(Source source) throws StoreException {
-        Pin pin = context.lockFile.get(source instanceof Source.Djl djl ? djl.key() : source.spelled());
-        return pin != null && !pin.files().isEmpty() ? pin.files().get(0).sha256() : null;
     }
 
     private synchronized Http http() throws StoreException {

@@ -100,18 +100,54 @@ final class ZooModels {
                         + "the group and artifact ids (they are case-sensitive), or the djl-endpoint key");
             }
         }
-        long bytes = metadata.bytesDownloaded();
-        boolean hit = metadata.hit();
         Map<String, Object> json = readJson(metadata.path());
         String version = chooseVersion(source, json);
+        long[] fetched = versionFiles(source, application, json, version, http);
+        long bytes = metadata.bytesDownloaded() + fetched[0] + indexes(source, http);
+        boolean hit = metadata.hit() && fetched[1] == 1 && bytes == 0;
+        Path path = files.layout().file(ZooLayout.modelFolder(application, source.group(), source.artifact()));
+        return new Resolution(source.spelled(), path, context.root, hit, bytes, System.nanoTime() - start);
+    }
+
+    /**
+     * {@code pull --update}: the metadata fetched again; the pin moves to the version asked (else the highest) with
+     * the metadata and that version's files only, fetching what is missing. A model not yet pinned is pulled.
+     */
+    Update update(Source.Djl source, UrlResolver.HttpSupplier http) throws IOException {
+        long start = System.nanoTime();
+        context.checkCanUpdate(source.spelled());
+        Pin pin = context.lockFile.get(source.key());
+        if (source.artifact() == null || !(pin instanceof Pin.Djl djl) || djl.application() == null) {
+            Resolution resolution = resolve(source, http);
+            Pin now = context.lockFile.get(source.key());
+            return new Update(resolution, null, now instanceof Pin.Djl d ? d.version() : null, false);
+        }
+        String application = djl.application();
+        Resolution metadata = files.refresh(metadataRequest(source, application, false), http);
+        Map<String, Object> json = readJson(metadata.path());
+        String version = chooseVersion(source, json);
+        String metadataPath = ZooLayout.pinPath(ZooLayout.checkedPath(ZooLayout.modelFolder(application,
+                source.group(), source.artifact()) + "metadata.json"));
+        Pin.Djl refreshed = (Pin.Djl) context.lockFile.get(source.key());
+        context.pin(source.key(), new Pin.Djl(djl.group(), djl.artifact(), application, version,
+                List.of(refreshed.file(metadataPath))));
+        long[] fetched = versionFiles(source, application, json, version, http);
+        Path path = files.layout().file(ZooLayout.modelFolder(application, source.group(), source.artifact()));
+        Resolution resolution = new Resolution(source.spelled(), path, context.root, false,
+                metadata.bytesDownloaded() + fetched[0], System.nanoTime() - start);
+        return new Update(resolution, djl.version(), version, false);
+    }
+
+    /** Fetches every file of one version; answers {bytes fetched, 1 when all were hits}. */
+    private long[] versionFiles(Source.Djl source, String application, Map<String, Object> json, String version,
+            UrlResolver.HttpSupplier http) throws IOException {
         String folder = ZooLayout.modelFolder(application, source.group(), source.artifact());
+        long bytes = 0;
+        boolean hit = true;
         for (Object element : JsonValues.array(json, "artifacts")) {
             Map<String, Object> artifact = JsonValues.asObject(element, "an artifact of " + source.spelled());
-            if (!version.equals(JsonValues.string(artifact, "version"))) {
-                continue;
-            }
             Map<String, Object> items = JsonValues.object(artifact, "files");
-            if (items == null) {
+            if (!version.equals(JsonValues.string(artifact, "version")) || items == null) {
                 continue;
             }
             for (Map.Entry<String, Object> entry : items.entrySet()) {
@@ -122,17 +158,14 @@ final class ZooModels {
                             entry.getKey(), uri);
                     continue;
                 }
-                Resolution file = files.resolve(new ZooFile(source.key(), source.group(),
-                        source.artifact(), application, version, folder + uri, JsonValues.string(item, "sha1Hash"),
+                Resolution file = files.resolve(new ZooFile(source.key(), source.group(), source.artifact(),
+                        application, version, folder + uri, JsonValues.string(item, "sha1Hash"),
                         JsonValues.longValue(item, "size", -1), false), http);
                 bytes += file.bytesDownloaded();
                 hit &= file.hit();
             }
         }
-        bytes += indexes(source, http);
-        Path path = files.layout().file(folder);
-        return new Resolution(source.spelled(), path, context.root, hit && bytes == 0, bytes,
-                System.nanoTime() - start);
+        return new long[] {bytes, hit ? 1 : 0};
     }
 
     /** The group's index of each application the Hugging Face zoos read (those the endpoint has); bytes fetched. */

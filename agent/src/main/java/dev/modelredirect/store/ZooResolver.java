@@ -77,6 +77,23 @@ final class ZooResolver {
             return null;
         }
         context.checkCanDownload(request.source());
+        return fetch(request, path, file, false, httpSupplier, start);
+    }
+
+    /**
+     * Downloads a file again whatever the store and the pin hold ({@code pull --update}), verified against DJL's sha1
+     * when known, and moves its pin; the stored file is replaced only by verified bytes.
+     */
+    Resolution refresh(ZooFile request, UrlResolver.HttpSupplier httpSupplier) throws IOException {
+        long start = System.nanoTime();
+        String path = ZooLayout.checkedPath(request.repositoryPath());
+        context.checkCanUpdate(request.source());
+        return fetch(request, path, layout.file(path), true, httpSupplier, start);
+    }
+
+    private Resolution fetch(ZooFile request, String path, Path file, boolean refresh,
+            UrlResolver.HttpSupplier httpSupplier, long start) throws IOException {
+        String label = request.source() + " " + path;
         HttpUrl url = endpoint.resolve(path);
         if (url == null) {
             throw new StoreException("cannot make a URL of djl-endpoint " + endpoint + " and " + path);
@@ -85,8 +102,8 @@ final class ZooResolver {
         long transferred;
         Hashing.Digests digests;
         try (NamedLocks.Held lock = NamedLocks.acquire(layout.lock(path), label)) {
-            pinned = pinnedFile(request.source(), path);
-            if (Files.isRegularFile(file) && pinned != null && Files.size(file) == pinned.size()) {
+            PinnedFile pinned = refresh ? null : pinnedFile(request.source(), path);
+            if (!refresh && Files.isRegularFile(file) && pinned != null && Files.size(file) == pinned.size()) {
                 return new Resolution(request.source(), file, context.root, false, 0, System.nanoTime() - start);
             }
             if (request.optional() && !exists(client, url)) {

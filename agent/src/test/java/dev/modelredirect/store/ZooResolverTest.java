@@ -126,6 +126,29 @@ class ZooResolverTest {
         assertThat(asked).hasSize(requests);
     }
 
+    @Test
+    void pullUpdateMovesThePinToTheNewVersionAndKeepsOnlyItsFiles() throws Exception {
+        store(false).resolve("djl://ai.djl.g/org/name");
+        byte[] newer = "the new version's bytes".getBytes(StandardCharsets.UTF_8);
+        files.put(FOLDER + "0.0.2/name.zip", newer);
+        files.put(FOLDER + "metadata.json", ("{\"artifacts\": [{\"version\": \"0.0.1\", \"files\": {\"model\": "
+                + "{\"uri\": \"0.0.1/name.zip\", \"sha1Hash\": \"" + sha1(BYTES) + "\"}}}, {\"version\": \"0.0.2\", "
+                + "\"files\": {\"model\": {\"uri\": \"0.0.2/name.zip\", \"sha1Hash\": \"" + sha1(newer) + "\", "
+                + "\"size\": " + newer.length + "}}}]}").getBytes(StandardCharsets.UTF_8));
+
+        Update update = store(false).update("djl://ai.djl.g/org/name");
+
+        assertThat(update.from()).isEqualTo("0.0.1");
+        assertThat(update.to()).isEqualTo("0.0.2");
+        assertThat(Files.readAllBytes(root.resolve("zoo").resolve(FOLDER + "0.0.2/name.zip"))).isEqualTo(newer);
+        Pin.Djl pin = (Pin.Djl) store(false).lockFile().get("djl://ai.djl.g/org/name");
+        assertThat(pin.version()).isEqualTo("0.0.2");
+        assertThat(pin.files()).extracting(PinnedFile::path).containsExactly("zoo/" + FOLDER + "0.0.2/name.zip",
+                "zoo/" + FOLDER + "metadata.json");
+        assertThat(store(false).update("djl://ai.djl.g/org/name").changed()).isFalse();
+        assertThatThrownBy(() -> store(true).update("djl://ai.djl.g/org/name")).hasMessageContaining("offline=true");
+    }
+
     private static String sha1(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
     }
