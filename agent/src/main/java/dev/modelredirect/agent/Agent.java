@@ -63,8 +63,12 @@ public final class Agent {
             }
             StatusRegistration.prepare(config, hooks, transformer);
             instrumentation.addTransformer(transformer, true);
-            List<String> shown = new ArrayList<>(hooks);
-            shown.remove(dev.modelredirect.hooks.HookCatalog.DJL_CALL_HOME);
+            List<String> shown = new ArrayList<>();
+            for (String hook : hooks) {
+                if (dev.modelredirect.hooks.HookCatalog.isShown(hook)) {
+                    shown.add(hook);
+                }
+            }
             if (config.hookFile() == null) {
                 shown.remove(dev.modelredirect.hooks.HookCatalog.USER);
             }

@@ -87,12 +87,14 @@ final class ModelStoreStatus implements ModelStoreMXBean {
 
     @Override
     public String[] getHooks() {
-        return hooks.toArray(new String[0]);
+        return hooks.stream().map(dev.modelredirect.hooks.HookCatalog::reportedName).distinct()
+                .toArray(String[]::new);
     }
 
     @Override
     public String[] getInstalledHooks() {
-        return installed.get().stream().sorted().toArray(String[]::new);
+        return installed.get().stream().map(dev.modelredirect.hooks.HookCatalog::reportedName).distinct().sorted()
+                .toArray(String[]::new);
     }
 
     @Override

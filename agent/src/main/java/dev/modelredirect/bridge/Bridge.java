@@ -13,7 +13,9 @@ import java.util.function.BiFunction;
  * <p>Operations: {@code repositoryUrl(name, url) -> url}, {@code cacheDir(path) -> path},
  * {@code engineCacheDir(path) -> path}, {@code tokenizer(class, identifier, options) -> tokenizer or null},
  * {@code skipCallHome() -> Boolean}, {@code springAiResource(resource) -> resource or null},
- * {@code userArgument(line, value) -> value}.
+ * {@code userArgument(line, value) -> value}, and for the DJL model zoo {@code zooBase(uri) -> uri},
+ * {@code zooIndex(zoo, repository, application)}, {@code zooMetadata(repository, mrl)},
+ * {@code zooArtifact(repository, base, item)}.
  */
 public final class Bridge {
     private static volatile BiFunction<String, Object[], Object> handler;
@@ -61,5 +63,35 @@ public final class Bridge {
     public static Object userArgument(String line, Object value) {
         BiFunction<String, Object[], Object> h = handler;
         return h == null ? value : h.apply("userArgument", new Object[] {line, value});
+    }
+
+    /** The base URI a DJL {@code RemoteRepository} is made with: the store's copy of the repository, or {@code uri}. */
+    public static java.net.URI zooBase(java.net.URI uri) {
+        BiFunction<String, Object[], Object> h = handler;
+        return h == null ? uri : (java.net.URI) h.apply("zooBase", new Object[] {uri});
+    }
+
+    /** Before a zoo reads its index of {@code application}: fetches it into the store. */
+    public static void zooIndex(Object zoo, Object repository, Object application) {
+        BiFunction<String, Object[], Object> h = handler;
+        if (h != null) {
+            h.apply("zooIndex", new Object[] {zoo, repository, application});
+        }
+    }
+
+    /** Before a repository reads a model's metadata: fetches it into the store. */
+    public static void zooMetadata(Object repository, Object mrl) {
+        BiFunction<String, Object[], Object> h = handler;
+        if (h != null) {
+            h.apply("zooMetadata", new Object[] {repository, mrl});
+        }
+    }
+
+    /** Before a repository reads an artifact file: fetches it into the store. */
+    public static void zooArtifact(Object repository, java.net.URI base, Object item) {
+        BiFunction<String, Object[], Object> h = handler;
+        if (h != null) {
+            h.apply("zooArtifact", new Object[] {repository, base, item});
+        }
     }
 }

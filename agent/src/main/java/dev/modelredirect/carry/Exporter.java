@@ -83,7 +83,7 @@ public final class Exporter {
             if (pinned.getValue() instanceof Pin.Hub hub) {
                 addHub(pinned.getKey(), hub, entries);
             } else {
-                addUrl(pinned.getKey(), (Pin.Url) pinned.getValue(), entries);
+                addFiles(pinned.getKey(), pinned.getValue(), entries);
             }
         }
         byte[] fragment = lockFragment(pins);
@@ -212,7 +212,8 @@ public final class Exporter {
                 + store.root() + "; fetch it again with `pull`, then export");
     }
 
-    private void addUrl(String source, Pin.Url pin, Map<String, Entry> entries) throws IOException {
+    /** The files of a URL or DJL zoo pin, each under its path relative to the store. */
+    private void addFiles(String source, Pin pin, Map<String, Entry> entries) throws IOException {
         for (PinnedFile file : pin.files()) {
             Path stored = SafePaths.resolve(store.root(), file.path(), "stored path");
             if (!Files.isRegularFile(stored) || Files.size(stored) != file.size()) {

@@ -150,9 +150,10 @@ public final class Importer {
                     throw refused(archive, entry.name(), problem + " (a path that could escape the store)");
                 }
                 if (!name.equals("models.lock") && !name.startsWith("hub/") && !name.startsWith("url/")
-                        && !name.equals("hub") && !name.equals("url")) {
-                    throw refused(archive, name, "it is outside hub/, url/ and models.lock, the only parts of a "
-                            + "store an archive carries");
+                        && !name.startsWith("zoo/") && !name.equals("hub") && !name.equals("url")
+                        && !name.equals("zoo")) {
+                    throw refused(archive, name, "it is outside hub/, url/, zoo/ and models.lock, the only parts of "
+                            + "a store an archive carries");
                 }
                 switch (entry.type()) {
                     case '5' -> GroupAccess.createDirectories(staging.resolve(name));
@@ -241,6 +242,8 @@ public final class Importer {
         for (Map.Entry<String, Pin> entry : pins.entrySet()) {
             if (entry.getValue() instanceof Pin.Hub hub) {
                 verifyHub(archive, staging, entry.getKey(), hub, staged, accounted, commits);
+            } else if (entry.getValue() instanceof Pin.Djl djl) {
+                verifyZoo(archive, entry.getKey(), djl, staged, accounted);
             } else {
                 verifyUrl(archive, entry.getKey(), (Pin.Url) entry.getValue(), staged, accounted);
             }
@@ -332,6 +335,28 @@ public final class Importer {
         }
     }
 
+    /** A DJL zoo pin's files: under zoo/ (the lock file reader checked the paths), each with its pinned sha256. */
+    private void verifyZoo(Path archive, String source, Pin.Djl pin, Map<String, Hashing.Digests> staged,
+            Map<String, String> accounted) throws StoreException {
+        for (PinnedFile file : pin.files()) {
+            checkStaged(archive, source, file, staged, accounted);
+        }
+    }
+
+    /** A pinned file is in the archive with its pinned sha256; it is then accounted to its source. */
+    private void checkStaged(Path archive, String source, PinnedFile file, Map<String, Hashing.Digests> staged,
+            Map<String, String> accounted) throws StoreException {
+        Hashing.Digests digests = staged.get(file.path());
+        if (digests == null) {
+            throw refused(archive, file.path(), "the archive lacks this file of " + source);
+        }
+        if (!digests.sha256().equals(file.sha256())) {
+            throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
+                    + file.sha256() + " (" + source + ")");
+        }
+        accounted.put(file.path(), source);
+    }
+
     private void verifyUrl(Path archive, String source, Pin.Url pin, Map<String, Hashing.Digests> staged,
             Map<String, String> accounted) throws StoreException {
         for (PinnedFile file : pin.files()) {
@@ -345,15 +370,7 @@ public final class Importer {
                         + "file, but the store keeps that URL at '" + (place == null ? "?" : place) + "' (a pin may "
                         + "only name its own URL's file, never another source's)");
             }
-            Hashing.Digests digests = staged.get(file.path());
-            if (digests == null) {
-                throw refused(archive, file.path(), "the archive lacks this file of " + source);
-            }
-            if (!digests.sha256().equals(file.sha256())) {
-                throw refused(archive, file.path(), "its sha256 " + digests.sha256() + " is not the pinned "
-                        + file.sha256() + " (" + source + ")");
-            }
-            accounted.put(file.path(), source);
+            checkStaged(archive, source, file, staged, accounted);
         }
     }
 

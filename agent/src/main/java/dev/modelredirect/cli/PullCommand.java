@@ -61,6 +61,8 @@ final class PullCommand extends StoreCommand {
                 "  hf://ORG/NAME[@REV]/PATH       one file of it; hf://datasets/ORG/NAME... for datasets",
                 "  https://huggingface.co/ORG/NAME/resolve/REV/PATH",
                 "  https://any.host/path/file     any other URL",
+                "  djl://GROUP/ARTIFACT[/VERSION] a model of DJL's model zoo, from djl-endpoint (metadata, files of",
+                "                                 the version, and the group's index), kept in <store>/zoo",
                 "",
                 "Prints one line per source: SOURCE -> PATH (hit) or (downloaded SIZE in SECONDS).",
                 "Exit code 0 when every source is in the store, 1 when one failed, 2 for a wrong command line.",

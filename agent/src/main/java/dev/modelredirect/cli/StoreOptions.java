@@ -13,13 +13,14 @@ import java.util.Set;
  * {@code --offline}, {@code --log}, overriding system properties and the environment; and {@code --json}, {@code --help}.
  */
 final class StoreOptions {
-    static final Set<String> VALUED = Set.of("store", "endpoint", "lockfile", "log");
+    static final Set<String> VALUED = Set.of("store", "endpoint", "djl-endpoint", "lockfile", "log");
     static final Set<String> FLAGS = Set.of("offline", "json", "help");
 
     static final String HELP = String.join("\n",
             "Store options (each overrides -Dmodel.redirect.KEY and MODEL_REDIRECT_KEY):",
             "  --store DIR        the store root; 'shared' for the per-user store (default: ./models)",
             "  --endpoint URL     Hub or mirror base URL (default: $HF_ENDPOINT or https://huggingface.co)",
+            "  --djl-endpoint URL DJL model repository or mirror, for djl:// (default: $DJL_REPO_URL or https://mlrepo.djl.ai/)",
             "  --lockfile FILE    the lock file (default: <store>/models.lock)",
             "  --offline          never open a connection",
             "  --log LEVEL        quiet, info or debug",

@@ -14,6 +14,7 @@ import java.util.Set;
  *
  * @param store    absolute store root
  * @param endpoint Hub base URL without trailing slash
+ * @param djlEndpoint base URL of the DJL model repository (or a mirror of it), with a trailing slash
  * @param token    bearer token for the endpoint, if any
  * @param offline  true: never open a connection
  * @param lockfile absolute path of {@code models.lock}
@@ -29,6 +30,7 @@ import java.util.Set;
 public record Config(
         Path store,
         String endpoint,
+        String djlEndpoint,
         Optional<Secret> token,
         boolean offline,
         Path lockfile,
@@ -41,19 +43,15 @@ public record Config(
         List<UrlMirror> mirrors,
         Path hookFile) {
 
-    /** A configuration without mirrors or hook file, as before those keys. */
-    public Config(Path store, String endpoint, Optional<Secret> token, boolean offline, Path lockfile,
-            List<PathMapping> paths, Set<String> hooks, boolean engines, boolean strict, Log.Level log,
-            List<String> problems) {
-        this(store, endpoint, token, offline, lockfile, paths, hooks, engines, strict, log, problems, List.of(), null);
-    }
-
     /** Hugging Face's public Hub, the default endpoint. */
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
+    /** DJL's own model repository, the default {@code djl-endpoint}. */
+    public static final String DEFAULT_DJL_ENDPOINT = "https://mlrepo.djl.ai/";
+
     @Override
     public String toString() {
-        return "Config[store=" + store + ", endpoint=" + endpoint + ", token=" + token.map(Secret::toString).orElse("none")
+        return "Config[store=" + store + ", endpoint=" + endpoint + ", djl-endpoint=" + djlEndpoint + ", token=" + token.map(Secret::toString).orElse("none")
                 + ", offline=" + offline + ", lockfile=" + lockfile + ", paths=" + paths + ", hooks="
                 + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log
                 + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";

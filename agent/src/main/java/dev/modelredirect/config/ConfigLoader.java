@@ -108,6 +108,7 @@ public final class ConfigLoader {
         checkUnknownKeys();
         Path store = resolveStore();
         String endpoint = resolveEndpoint();
+        String djlEndpoint = resolveDjlEndpoint();
         Optional<Secret> token = resolveToken();
         boolean offline = resolveOffline();
         Path lockfile = resolveLockfile(store);
@@ -120,7 +121,7 @@ public final class ConfigLoader {
         List<UrlMirror> mirrorList = mirrors == null ? List.of()
                 : UrlMirror.parse(mirrors.value(), mirrors.origin(), problems);
         Path hookFile = resolveFile(Key.HOOK_FILE);
-        return new Config(store, endpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
+        return new Config(store, endpoint, djlEndpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
                 List.copyOf(problems), mirrorList, hookFile);
     }
 
@@ -246,19 +247,45 @@ public final class ConfigLoader {
         while (value.endsWith("/")) {
             value = value.substring(0, value.length() - 1);
         }
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return value;
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
+        if (isHttpBase(value)) {
+            return value;
         }
         bad(found, Key.ENDPOINT, "an http:// or https:// base URL without query or credentials",
                 Config.DEFAULT_ENDPOINT);
         return Config.DEFAULT_ENDPOINT;
+    }
+
+    /** Whether {@code value} is an http(s) base URL with a host and without query, fragment or credentials. */
+    private static boolean isHttpBase(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        } catch (URISyntaxException ex) {
+            return false;
+        }
+    }
+
+    /** {@code djl-endpoint}: the key, else {@code $DJL_REPO_URL}, else DJL's repository; kept with a trailing slash. */
+    private String resolveDjlEndpoint() {
+        Found found = find(Key.DJL_ENDPOINT);
+        if (found == null) {
+            String djl = env.get("DJL_REPO_URL");
+            if (djl != null && !djl.isBlank()) {
+                found = new Found(djl, "environment variable DJL_REPO_URL");
+            }
+        }
+        if (found == null) {
+            return Config.DEFAULT_DJL_ENDPOINT;
+        }
+        String value = found.value().trim();
+        if (isHttpBase(value)) {
+            return value.endsWith("/") ? value : value + "/";
+        }
+        bad(found, Key.DJL_ENDPOINT, "an http:// or https:// base URL without query or credentials",
+                Config.DEFAULT_DJL_ENDPOINT);
+        return Config.DEFAULT_DJL_ENDPOINT;
     }
 
     private Optional<Secret> resolveToken() {

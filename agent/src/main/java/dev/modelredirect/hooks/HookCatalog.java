@@ -26,9 +26,20 @@ public final class HookCatalog {
     /** {@code Ec2Utils.callHome(String)} skipped when offline; installed with offline=true, not named in hooks=. */
     public static final String DJL_CALL_HOME = "djl-call-home";
 
+    /** DJL's model zoo ({@code djl://}, zoo lookups): index, metadata and artifacts from the store; see its parts. */
+    public static final String DJL_ZOO = "djl-zoo";
+    /** Part of djl-zoo: {@code RemoteRepository(String, URI)} and {@code locate(MRL)}. */
+    public static final String DJL_ZOO_REMOTE = "djl-zoo.remote";
+    /** Part of djl-zoo: {@code AbstractRepository.download(Path, URI, Item, Progress)}. */
+    public static final String DJL_ZOO_DOWNLOAD = "djl-zoo.download";
+    /** Part of djl-zoo: {@code ModelZoo.listModels(Repository, Application)}. */
+    public static final String DJL_ZOO_INDEX = "djl-zoo.index";
+    /** The parts of djl-zoo, one per class it instruments. */
+    public static final List<String> DJL_ZOO_PARTS = List.of(DJL_ZOO_DOWNLOAD, DJL_ZOO_REMOTE, DJL_ZOO_INDEX);
+
     /** Every hook a user can name, in the order they are listed. */
-    public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, PATHS, SPRING_AI,
-            USER);
+    public static final List<String> USER_HOOKS = List.of(DJL_REPOSITORY, DJL_CACHE, HF_TOKENIZER, DJL_ZOO, PATHS,
+            SPRING_AI, USER);
 
     /** The advice classes as resources of the agent jar: their bytes key the cache of instrumented classes. */
     public static final List<String> ADVICE_RESOURCES = List.of(
@@ -36,7 +47,9 @@ public final class HookCatalog {
             "dev/modelredirect/hooks/EngineCacheDirAdvice.class", "dev/modelredirect/hooks/TokenizerAdvice.class",
             "dev/modelredirect/hooks/CallHomeAdvice.class", "dev/modelredirect/hooks/Instrumenter.class",
             "dev/modelredirect/hooks/SpringAiResourceAdvice.class", "dev/modelredirect/hooks/UserArgumentAdvice.class",
-            "dev/modelredirect/hooks/UserHookInstrumentation.class");
+            "dev/modelredirect/hooks/UserHookInstrumentation.class",
+            "dev/modelredirect/hooks/zoo/RemoteRepositoryAdvice.class", "dev/modelredirect/hooks/zoo/LocateAdvice.class",
+            "dev/modelredirect/hooks/zoo/DownloadAdvice.class", "dev/modelredirect/hooks/zoo/ListModelsAdvice.class");
 
     private static final Map<String, String> TARGETS = new LinkedHashMap<>();
 
@@ -46,6 +59,9 @@ public final class HookCatalog {
         TARGETS.put(HF_TOKENIZER, "ai/djl/huggingface/tokenizers/HuggingFaceTokenizer");
         TARGETS.put(DJL_CALL_HOME, "ai/djl/util/Ec2Utils");
         TARGETS.put(SPRING_AI, "org/springframework/ai/transformers/TransformersEmbeddingModel");
+        TARGETS.put(DJL_ZOO_DOWNLOAD, "ai/djl/repository/AbstractRepository");
+        TARGETS.put(DJL_ZOO_REMOTE, "ai/djl/repository/RemoteRepository");
+        TARGETS.put(DJL_ZOO_INDEX, "ai/djl/repository/zoo/ModelZoo");
     }
 
     private HookCatalog() {
@@ -62,6 +78,9 @@ public final class HookCatalog {
         for (String hook : USER_HOOKS) {
             if (chosen == null || chosen.contains(hook)) {
                 hooks.add(hook);
+                if (hook.equals(DJL_ZOO)) {
+                    hooks.addAll(DJL_ZOO_PARTS);
+                }
             }
         }
         if (offline && (chosen == null || !chosen.isEmpty())) {
@@ -89,6 +108,16 @@ public final class HookCatalog {
                 hooksOfTarget.add(USER);
             }
         }
+    }
+
+    /** The name a hook is reported by: a part of djl-zoo by djl-zoo. */
+    public static String reportedName(String hook) {
+        return DJL_ZOO_PARTS.contains(hook) ? DJL_ZOO : hook;
+    }
+
+    /** Whether a hook is shown in the start line and status: not call-home silencing nor a part of another. */
+    public static boolean isShown(String hook) {
+        return !hook.equals(DJL_CALL_HOME) && !DJL_ZOO_PARTS.contains(hook);
     }
 
     /** Internal class name to the instrumented hooks of that class, for the given selection. */

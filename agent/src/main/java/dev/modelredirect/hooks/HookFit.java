@@ -73,6 +73,7 @@ public final class HookFit {
     public static List<Finding> check(List<Path> classpath) throws IOException {
         List<String> hooks = new ArrayList<>(HookCatalog.USER_HOOKS);
         hooks.add(HookCatalog.DJL_CALL_HOME);
+        hooks.addAll(HookCatalog.DJL_ZOO_PARTS);
         List<ClassFileLocator> locators = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         try {
@@ -93,7 +94,7 @@ public final class HookFit {
                 String target = internal.replace('/', '.');
                 Path entry = firstHolding(classpath, internal + ".class");
                 if (entry == null) {
-                    findings.add(new Finding(hook, target, Fit.ABSENT, null, null, null));
+                    findings.add(new Finding(HookCatalog.reportedName(hook), target, Fit.ABSENT, null, null, null));
                     continue;
                 }
                 TypePool.Resolution resolution = pool.describe(target);
@@ -104,7 +105,8 @@ public final class HookFit {
                     TypeDescription type = resolution.resolve();
                     problem = Instrumenter.misfit(type, hook);
                 }
-                findings.add(new Finding(hook, target, problem == null ? Fit.APPLIES : Fit.MISFIT, entry,
+                findings.add(new Finding(HookCatalog.reportedName(hook), target, problem == null ? Fit.APPLIES
+                        : Fit.MISFIT, entry,
                         version(entry), problem));
             }
         } finally {

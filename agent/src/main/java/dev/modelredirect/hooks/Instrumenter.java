@@ -38,7 +38,7 @@ public final class Instrumenter {
     public record Result(byte[] bytes, List<String> installed, List<String> misfits) {
     }
 
-    private record Target(String hook, ElementMatcher<MethodDescription> method, String description,
+    record Target(String hook, ElementMatcher<MethodDescription> method, String description,
             Class<?> advice) {
     }
 
@@ -72,6 +72,7 @@ public final class Instrumenter {
                         .and(returns(void.class)), "static void callHome(String)", CallHomeAdvice.class));
                 break;
             default:
+                ZooTargets.add(hook, targets);
                 break;
         }
         return targets;
@@ -100,7 +101,7 @@ public final class Instrumenter {
             List<Target> targets = targets(hook);
             String misfit = misfit(type, hook);
             if (misfit != null) {
-                misfits.add(hook + ": " + misfit);
+                misfits.add(HookCatalog.reportedName(hook) + ": " + misfit);
                 continue;
             }
             for (Target target : targets) {
@@ -122,11 +123,11 @@ public final class Instrumenter {
      */
     public static String misfit(TypeDescription type, String hook) {
         for (Target target : targets(hook)) {
-            if (type.getDeclaredMethods().filter(target.method()).isEmpty()) {
+            if (type.getDeclaredMethods().filter(target.method()).isEmpty() && !ZooTargets.isOptional(target)) {
                 return "no method " + target.description() + " in " + type.getName();
             }
         }
-        return null;
+        return ZooTargets.misfit(type, hook);
     }
 
     /**

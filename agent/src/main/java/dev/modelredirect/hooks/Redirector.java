@@ -41,10 +41,12 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     private final Set<String> hooks;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
     private volatile ModelStore store;
+    private final dev.modelredirect.hooks.zoo.ZooHandler zoo;
 
     public Redirector(Config config, Set<String> hooks) {
         this.config = config;
         this.hooks = hooks;
+        this.zoo = new dev.modelredirect.hooks.zoo.ZooHandler(config, this::store);
     }
 
     /** The store, opened on first need. */
@@ -70,6 +72,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
     @Override
     @SuppressWarnings("unchecked")
     public Object apply(String operation, Object[] args) {
+        if (operation.startsWith("zoo")) {
+            return zoo.apply(operation, args);
+        }
         switch (operation) {
             case "repositoryUrl":
                 return repositoryUrl((String) args[0], (String) args[1]);
@@ -99,6 +104,9 @@ public final class Redirector implements BiFunction<String, Object[], Object> {
         }
         try {
             String lower = url.toLowerCase(Locale.ROOT);
+            if (zoo.isRepositoryBase(url)) {
+                return url;
+            }
             if (hooks.contains(HookCatalog.DJL_REPOSITORY)
                     && (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("hf://"))) {
                 return remote(url);

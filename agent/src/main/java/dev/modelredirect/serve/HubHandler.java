@@ -57,6 +57,9 @@ final class HubHandler implements HttpHandler {
     private final AtomicLong requests = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The DJL repository layout of the store, or null when not served. */
+    DjlRepositoryRoute zoo;
+
     HubHandler(StoreView view, PullThrough pull, int pageSize) {
         this.view = view;
         this.pull = pull;
@@ -111,6 +114,12 @@ final class HubHandler implements HttpHandler {
     // ---------------------------------------------------------------- routing
 
     private void route(HttpExchange exchange, Outcome outcome) throws IOException, ServeError {
+        if (zoo != null && DjlRepositoryRoute.matches(exchange.getRequestURI().getRawPath())) {
+            DjlRepositoryRoute.Sent sent = zoo.answer(exchange);
+            outcome.status = sent.status();
+            outcome.bytes = sent.bytes();
+            return;
+        }
         String method = exchange.getRequestMethod();
         List<String> segments = segments(exchange.getRequestURI().getRawPath());
         if (!segments.isEmpty() && segments.get(0).equals("api")) {

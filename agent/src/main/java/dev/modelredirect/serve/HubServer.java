@@ -104,6 +104,7 @@ public final class HubServer implements Closeable {
         PullThrough pull = options.upstream() == null ? null
                 : new PullThrough(options.upstream(), options.upstreamEndpoint());
         HubHandler handler = new HubHandler(new StoreView(options.store()), pull, options.pageSize());
+        handler.zoo = new DjlRepositoryRoute(options.store());
         HttpServer server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 128);
         AtomicInteger ids = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(options.threads(), options.threads(), 60,

@@ -183,7 +183,10 @@ public final class LockFile {
                         JsonValues.string(file, "blob")));
             }
             Pin parsed;
-            if (pin.containsKey("commit")) {
+            if (pin.containsKey("djl")) {
+                parsed = new Pin.Djl(JsonValues.requiredString(pin, "djl"), JsonValues.string(pin, "artifact"),
+                        JsonValues.string(pin, "application"), JsonValues.string(pin, "version"), files);
+            } else if (pin.containsKey("commit")) {
                 String type = JsonValues.string(pin, "type");
                 parsed = new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
                         JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files);
@@ -224,6 +227,12 @@ public final class LockFile {
                 return "revision '" + hub.revision() + "': " + SafePaths.problem(hub.revision());
             }
         }
+        if (pin instanceof Pin.Djl djl) {
+            String problem = djlProblem(djl);
+            if (problem != null) {
+                return problem;
+            }
+        }
         for (PinnedFile file : pin.files()) {
             String path = file.path();
             if (SafePaths.problem(path) != null) {
@@ -237,6 +246,40 @@ public final class LockFile {
             }
             if (!ExpectedDigest.isHex(file.sha256(), 64)) {
                 return "sha256 '" + file.sha256() + "' of " + path + " is not 64 hex digits";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a DJL zoo pin cannot be trusted, or null: a dotted group id, a plain artifact id, a version of digits and
+     * dots, an application of plain names, and every file a canonical repository path under {@code zoo/}.
+     */
+    private static String djlProblem(Pin.Djl djl) {
+        if (!ZooLayout.isGroup(djl.group())) {
+            return "group '" + djl.group() + "' is not a dotted group id";
+        }
+        if (djl.artifact() != null && !ZooLayout.isArtifact(djl.artifact())) {
+            return "artifact '" + djl.artifact() + "' is not a plain artifact id";
+        }
+        if (djl.version() != null && !djl.version().matches("[0-9][0-9A-Za-z.+-]*")) {
+            return "version '" + djl.version() + "' is not a version number";
+        }
+        if (djl.application() != null && (!djl.application().matches("[a-z0-9_]+(/[a-z0-9_]+)*"))) {
+            return "application '" + djl.application() + "' is not an application path such as nlp/text_embedding";
+        }
+        for (PinnedFile file : djl.files()) {
+            String prefix = ZooLayout.FOLDER + "/";
+            if (!file.path().startsWith(prefix)) {
+                return "file path '" + file.path() + "' of a DJL source is not under " + prefix;
+            }
+            try {
+                if (!ZooLayout.checkedPath(file.path().substring(prefix.length()))
+                        .equals(file.path().substring(prefix.length()))) {
+                    return "file path '" + file.path() + "' is not canonical";
+                }
+            } catch (dev.modelredirect.files.UnsafePathException ex) {
+                return ex.getMessage();
             }
         }
         return null;
@@ -264,6 +307,11 @@ public final class LockFile {
                 pin.put("repo", hub.repo());
                 pin.put("revision", hub.revision());
                 pin.put("commit", hub.commit());
+            } else if (entry.getValue() instanceof Pin.Djl djl) {
+                pin.put("djl", djl.group());
+                putIfPresent(pin, "artifact", djl.artifact());
+                putIfPresent(pin, "application", djl.application());
+                putIfPresent(pin, "version", djl.version());
             } else if (entry.getValue() instanceof Pin.Url url) {
                 pin.put("url", url.url());
                 putIfPresent(pin, "finalUrl", url.finalUrl());

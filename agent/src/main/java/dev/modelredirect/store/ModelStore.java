@@ -41,21 +41,24 @@ public final class ModelStore implements Closeable {
      * @param downloads  transfer tuning
      * @param progress   where download progress goes
      * @param mirrors    URL prefixes whose URL sources are fetched from elsewhere
+     * @param djlEndpoint base URL of the DJL model repository, for {@code djl://} sources and the zoo
      */
     public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
             RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress,
-            List<UrlMirror> mirrors) {
+            List<UrlMirror> mirrors, String djlEndpoint) {
 
-        /** Options without mirrors. */
+        /** Options without mirrors, with DJL's own repository. */
         public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
                 RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
-            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, List.of());
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, List.of(),
+                    Config.DEFAULT_DJL_ENDPOINT);
         }
 
         /** The options a configuration implies, with default transfer settings. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress, config.mirrors());
+                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress, config.mirrors(),
+                    config.djlEndpoint());
         }
     }
 
@@ -64,6 +67,8 @@ public final class ModelStore implements Closeable {
     private final SourceParser parser;
     private final HubResolver hubResolver;
     private final UrlResolver urlResolver;
+    private final ZooResolver zooResolver;
+    private final ZooModels zooModels;
     private final LastUse lastUse;
     private final StoreStatistics statistics = new StoreStatistics();
     private Http http;
@@ -90,6 +95,8 @@ public final class ModelStore implements Closeable {
         this.parser = new SourceParser(options.endpoint());
         this.hubResolver = new HubResolver(context);
         this.urlResolver = new UrlResolver(context, options.mirrors());
+        this.zooResolver = new ZooResolver(context, options.djlEndpoint());
+        this.zooModels = new ZooModels(context, zooResolver);
         this.lastUse = new LastUse(root);
     }
 
@@ -142,6 +149,7 @@ public final class ModelStore implements Closeable {
         long start = System.nanoTime();
         try {
             Resolution resolution = source instanceof Source.Hub hub ? hubResolver.resolve(hub)
+                    : source instanceof Source.Djl djl ? zooModels.resolve(djl, this::http)
                     : urlResolver.resolve((Source.Url) source, this::http);
             statistics.record(resolution);
             recordLastUse(source);
@@ -168,6 +176,7 @@ public final class ModelStore implements Closeable {
     public Update update(String source) throws IOException {
         Source parsed = parse(source);
         Update update = parsed instanceof Source.Hub hub ? hubResolver.update(hub)
+                : parsed instanceof Source.Djl djl ? zooModels.update(djl, this::http)
                 : urlResolver.update((Source.Url) parsed, this::http);
         statistics.record(update.resolution());
         recordLastUse(parsed);
@@ -189,8 +198,38 @@ public final class ModelStore implements Closeable {
     public Optional<Path> which(String source) throws IOException {
         Source parsed = parse(source);
         Path path = parsed instanceof Source.Hub hub ? hubResolver.lookup(hub)
+                : parsed instanceof Source.Djl djl ? zooModels.lookup(djl)
                 : urlResolver.lookup((Source.Url) parsed);
         return Optional.ofNullable(path);
+    }
+
+    /**
+     * One file of the DJL model repository, for the {@code djl-zoo} hook: the store's copy, downloaded from
+     * {@code djl-endpoint} and verified on a miss; null for an optional file the store does not have and may not get.
+     *
+     * @throws StoreException offline or on a read-only store for a file that is not optional
+     * @throws IOException    when the download fails or does not verify (the store is left as it was)
+     */
+    public Resolution zooFile(ZooFile file) throws IOException {
+        long start = System.nanoTime();
+        try {
+            Resolution resolution = zooResolver.resolve(file, this::http);
+            if (resolution != null) {
+                statistics.record(resolution);
+                if (!context.readOnly()) {
+                    lastUse.record(file.source());
+                }
+            }
+            return resolution;
+        } catch (IOException | RuntimeException ex) {
+            statistics.failed(file.source(), ex, System.nanoTime() - start);
+            throw ex;
+        }
+    }
+
+    /** The store's folder of the DJL model repository, {@code <store>/zoo}. */
+    public Path zooRoot() {
+        return zooResolver.layout().root();
     }
 
     private synchronized Http http() throws StoreException {

@@ -4,7 +4,7 @@ import dev.modelredirect.hub.RepoType;
 import java.util.List;
 
 /** What the lock file records for one source: the exact version it resolved to, and each file's size and hash. */
-public sealed interface Pin permits Pin.Hub, Pin.Url {
+public sealed interface Pin permits Pin.Hub, Pin.Url, Pin.Djl {
 
     List<PinnedFile> files();
 
@@ -45,6 +45,42 @@ public sealed interface Pin permits Pin.Hub, Pin.Url {
     record Url(String url, String finalUrl, String etag, String lastModified, List<PinnedFile> files) implements Pin {
         public Url {
             files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * A DJL zoo model ({@code djl://GROUP/ARTIFACT}: its metadata and the files of one version) or a group's index
+     * files ({@code djl://GROUP}: artifact and version null), as fetched from {@code djl-endpoint}.
+     *
+     * @param group       the zoo's group id
+     * @param artifact    the artifact id, or null for the index files
+     * @param application the application path the model was found under ({@code nlp/text_embedding}), or null
+     * @param version     the artifact version resolved, or null
+     * @param files       paths relative to the store root ({@code zoo/...}) with size and sha256
+     */
+    record Djl(String group, String artifact, String application, String version, List<PinnedFile> files)
+            implements Pin {
+        public Djl {
+            files = List.copyOf(files);
+        }
+
+        /** This pin with {@code file} added, or replacing the file of the same path. */
+        public Djl with(PinnedFile file) {
+            java.util.List<PinnedFile> merged = new java.util.ArrayList<>();
+            for (PinnedFile existing : files) {
+                if (!existing.path().equals(file.path())) {
+                    merged.add(existing);
+                }
+            }
+            merged.add(file);
+            merged.sort(java.util.Comparator.comparing(PinnedFile::path));
+            return new Djl(group, artifact, application, version, merged);
+        }
+
+        /** This pin at another version and application (null keeps the present one). */
+        public Djl at(String newApplication, String newVersion) {
+            return new Djl(group, artifact, newApplication == null ? application : newApplication,
+                    newVersion == null ? version : newVersion, files);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.modelredirect.hub.RepoId;
 /**
  * A thing the store can resolve to a local path, as the user or application named it ({@link #spelled()}).
  */
-public sealed interface Source permits Source.Hub, Source.Url {
+public sealed interface Source permits Source.Hub, Source.Url, Source.Djl {
 
     /** The name exactly as given; the key of the lock file. */
     String spelled();
@@ -31,5 +31,20 @@ public sealed interface Source permits Source.Hub, Source.Url {
 
     /** Any other http(s) URL. */
     record Url(String spelled, WebUrl url) implements Source {
+    }
+
+    /**
+     * A model of the DJL model zoo, {@code djl://GROUP/ARTIFACT[/VERSION]}, fetched from {@code djl-endpoint}.
+     *
+     * @param group    the zoo's group id, such as {@code ai.djl.huggingface.onnxruntime}
+     * @param artifact the artifact id, which may hold {@code /} ({@code sentence-transformers/all-MiniLM-L6-v2}); null
+     *                 for {@code djl://GROUP}, the group's index files
+     * @param version  the artifact version asked, or null for the latest
+     */
+    record Djl(String spelled, String group, String artifact, String version) implements Source {
+        /** The lock-file key of the model: {@code djl://GROUP/ARTIFACT}, whatever version was asked. */
+        public String key() {
+            return artifact == null ? ZooLayout.indexSource(group) : ZooLayout.modelSource(group, artifact);
+        }
     }
 }

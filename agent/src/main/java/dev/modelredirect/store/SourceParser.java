@@ -20,7 +20,8 @@ import java.util.List;
 public final class SourceParser {
     private static final String HUB_HOST = "huggingface.co";
     private static final String USAGE = "expected hf://ORG/NAME[@REV][/PATH], hf://datasets/ORG/NAME[@REV][/PATH], "
-            + "a Hub URL https://huggingface.co/ORG/NAME/resolve/REV/PATH (or .../raw/REV/PATH), or an http(s) URL";
+            + "a Hub URL https://huggingface.co/ORG/NAME/resolve/REV/PATH (or .../raw/REV/PATH), djl://GROUP/ARTIFACT[/VERSION], "
+            + "or an http(s) URL";
 
     private final WebUrl endpoint;
 
@@ -40,6 +41,9 @@ public final class SourceParser {
         String trimmed = text.trim();
         if (trimmed.regionMatches(true, 0, "hf://", 0, 5)) {
             return parseHf(text, trimmed.substring(5));
+        }
+        if (trimmed.regionMatches(true, 0, ZooLayout.SCHEME, 0, ZooLayout.SCHEME.length())) {
+            return ZooLayout.parse(trimmed);
         }
         WebUrl url = WebUrl.parse(trimmed);
         if (url == null) {

@@ -68,6 +68,8 @@ public final class SourceRemover {
             pins.remove(key);
             if (pin instanceof Pin.Hub hub) {
                 removePinnedHub(hub, pins);
+            } else if (pin instanceof Pin.Djl djl) {
+                removePinnedZoo(djl, pins);
             } else {
                 removePinnedUrl((Pin.Url) pin, pins);
             }
@@ -243,15 +245,32 @@ public final class SourceRemover {
         }
     }
 
-    private void removePinnedUrl(Pin.Url pin, Map<String, Pin> remaining) throws IOException {
-        Set<Path> stillPinned = new HashSet<>();
-        for (Pin other : remaining.values()) {
-            if (other instanceof Pin.Url url) {
-                for (PinnedFile file : url.files()) {
-                    stillPinned.add(inventory.root().resolve(file.path()).normalize());
+    /** The files (under the store root) of every pin of one kind. */
+    private Set<Path> filesOf(Map<String, Pin> pins, Class<? extends Pin> kind) {
+        Set<Path> files = new HashSet<>();
+        for (Pin other : pins.values()) {
+            if (kind.isInstance(other)) {
+                for (PinnedFile file : other.files()) {
+                    files.add(inventory.root().resolve(file.path()).normalize());
                 }
             }
         }
+        return files;
+    }
+
+    /** The zoo files of a DJL pin that no other pin names. */
+    private void removePinnedZoo(Pin.Djl pin, Map<String, Pin> remaining) throws IOException {
+        Set<Path> stillPinned = filesOf(remaining, Pin.Djl.class);
+        for (PinnedFile file : pin.files()) {
+            Path path = inventory.root().resolve(file.path()).normalize();
+            if (path.startsWith(inventory.root().resolve(ZooLayout.FOLDER)) && !stillPinned.contains(path)) {
+                cleanup.delete(path, "DJL zoo file");
+            }
+        }
+    }
+
+    private void removePinnedUrl(Pin.Url pin, Map<String, Pin> remaining) throws IOException {
+        Set<Path> stillPinned = filesOf(remaining, Pin.Url.class);
         for (PinnedFile file : pin.files()) {
             Path path = inventory.root().resolve(file.path()).normalize();
             if (path.startsWith(inventory.root().resolve("url")) && !stillPinned.contains(path)) {

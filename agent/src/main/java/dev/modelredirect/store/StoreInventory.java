@@ -385,10 +385,9 @@ public final class StoreInventory {
                     }
                 }
             } else {
-                Pin.Url url = (Pin.Url) pin;
-                kind = "url";
-                revision = url.etag();
-                for (PinnedFile file : url.files()) {
+                kind = pin instanceof Pin.Djl ? "djl" : "url";
+                revision = pin instanceof Pin.Djl djl ? djl.version() : ((Pin.Url) pin).etag();
+                for (PinnedFile file : pin.files()) {
                     Path path = root.resolve(file.path()).normalize();
                     pinnedUrlFiles.add(path);
                     if (path.startsWith(root) && Files.isRegularFile(path)) {

@@ -191,7 +191,8 @@ public final class StoreVerifier {
         Set<Path> reported = new LinkedHashSet<>();
         Path root = inventory.root();
         for (Map.Entry<String, Pin> entry : pins.entrySet()) {
-            if (!(entry.getValue() instanceof Pin.Url pin)) {
+            Pin pin = entry.getValue();
+            if (!(pin instanceof Pin.Url) && !(pin instanceof Pin.Djl)) {
                 continue;
             }
             for (PinnedFile pinned : pin.files()) {

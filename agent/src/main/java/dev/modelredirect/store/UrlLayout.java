@@ -78,7 +78,8 @@ public final class UrlLayout {
         return url.hasDefaultPort() ? host : host + "_" + url.port();
     }
 
-    private static String hash(String text) {
+    /** 16 hex digits of the sha256 of {@code text}: a short, safe file name. */
+    static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

@@ -97,6 +97,37 @@ class ImporterTest {
     }
 
     @Test
+    void aDjlZooModelIsCarriedWithItsPinAndResolvesOfflineInTheOtherStore() throws IOException {
+        Path a = work.resolve("zoo-a");
+        String folder = "zoo/model/nlp/text_embedding/ai/djl/g/org/name/";
+        Files.createDirectories(a.resolve(folder + "0.0.1"));
+        Files.writeString(a.resolve(folder + "metadata.json"), "{\"artifacts\": []}");
+        Files.writeString(a.resolve(folder + "0.0.1/name.zip"), "zip bytes");
+        lockOf(a).put("djl://ai.djl.g/org/name", new dev.modelredirect.store.Pin.Djl("ai.djl.g", "org/name",
+                "nlp/text_embedding", "0.0.1", List.of(
+                        new dev.modelredirect.store.PinnedFile(folder + "0.0.1/name.zip", 9,
+                                dev.modelredirect.fetch.Hashing.sha256Of(a.resolve(folder + "0.0.1/name.zip")), null),
+                        new dev.modelredirect.store.PinnedFile(folder + "metadata.json", Files.size(a.resolve(folder + "metadata.json")),
+                                dev.modelredirect.fetch.Hashing.sha256Of(a.resolve(folder + "metadata.json")),
+                                null))));
+        Path tar = work.resolve("zoo.tar");
+        try (ModelStore store = TestStores.offline(a, hub.endpoint())) {
+            new Exporter(store).export(List.of("djl://ai.djl.g/org/name"), tar);
+        }
+
+        Importer.Result result = importInto(storeB, tar);
+
+        assertThat(result.sources()).containsExactly("djl://ai.djl.g/org/name");
+        assertThat(lockOf(storeB).all()).isEqualTo(lockOf(a).all());
+        try (ModelStore b = TestStores.offline(storeB, hub.endpoint())) {
+            assertThat(b.which("djl://ai.djl.g/org/name")).contains(storeB.resolve(folder.substring(0,
+                    folder.length() - 1)));
+            assertThat(b.resolve("djl://ai.djl.g/org/name").hit()).isTrue();
+        }
+        assertThat(storeB.resolve(folder + "0.0.1/name.zip")).hasContent("zip bytes");
+    }
+
+    @Test
     void importingTheSameArchiveAgainChangesNothing() throws IOException {
         importInto(storeB, archive);
         Map<String, String> once = TreeSnapshot.of(storeB);

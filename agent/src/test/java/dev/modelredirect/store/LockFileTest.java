@@ -76,6 +76,33 @@ class LockFileTest {
     }
 
     @Test
+    void djlPinsRoundTripAndHostileOnesMakeTheLockFileInvalid() throws Exception {
+        PinnedFile archive = new PinnedFile("zoo/model/nlp/text_embedding/ai/djl/g/org/name/0.0.1/name.zip", 9,
+                "d".repeat(64), null);
+        Pin.Djl djl = new Pin.Djl("ai.djl.g", "org/name", "nlp/text_embedding", "0.0.1", List.of(archive));
+        lockFile().put("djl://ai.djl.g/org/name", djl);
+        assertThat(lockFile().get("djl://ai.djl.g/org/name")).isEqualTo(djl);
+        List<Pin> hostile = List.of(
+                new Pin.Djl("../..", "org/name", null, null, List.of(archive)),
+                new Pin.Djl("ai.djl.g", "../../x", null, null, List.of(archive)),
+                new Pin.Djl("ai.djl.g", "org/name", "../../x", null, List.of(archive)),
+                new Pin.Djl("ai.djl.g", "org/name", null, "../1", List.of(archive)),
+                new Pin.Djl("ai.djl.g", "org/name", null, null,
+                        List.of(new PinnedFile("zoo/model/../../hub/x", 9, "d".repeat(64), null))),
+                new Pin.Djl("ai.djl.g", "org/name", null, null,
+                        List.of(new PinnedFile("url/h/m.zip", 9, "d".repeat(64), null))),
+                new Pin.Djl("ai.djl.g", "org/name", null, null,
+                        List.of(new PinnedFile("zoo/model//x", 9, "d".repeat(64), null))));
+        for (Pin pin : hostile) {
+            Files.deleteIfExists(dir.resolve("models.lock"));
+            lockFile().put("djl://ai.djl.g/org/name", pin);
+            assertThatThrownBy(() -> lockFile().get("djl://ai.djl.g/org/name")).as("%s", pin)
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("is not valid").hasMessageContaining("source 'djl://ai.djl.g/org/name'");
+        }
+    }
+
+    @Test
     void aBrokenLockFileIsReportedWithWhatToDo() throws Exception {
         Files.writeString(dir.resolve("models.lock"), "{ not json");
         assertThatThrownBy(() -> lockFile().get("x")).isInstanceOf(StoreException.class)

@@ -45,7 +45,7 @@ class FailSafeIT {
         assertThat(hooked.stdout()).isEqualTo(alone.stdout()).isEqualTo("main started\nhello 7 a b\n");
         assertThat(hooked.stderr().lines().toList()).as("stderr with the agent").containsExactly(
                 "model-redirect: store=" + work.resolve("models") + " hooks=djl-repository,djl-cache,hf-tokenizer,"
-                        + "paths,spring-ai offline=false");
+                        + "djl-zoo,paths,spring-ai offline=false");
         assertThat(work.resolve("models")).as("the default store: not made when nothing needs it").doesNotExist();
     }
 
