@@ -407,8 +407,8 @@ public final class ConfigLoader {
     }
 
     /** Hook names the agent knows; checked here so a typo is reported with the list. */
-    public static final Set<String> KNOWN_HOOKS = Set.of("djl-repository", "djl-cache", "hf-tokenizer", "paths",
-            "spring-ai", "user");
+    public static final Set<String> KNOWN_HOOKS = Set.of("djl-repository", "djl-cache", "hf-tokenizer",
+            "djl-zoo", "paths", "spring-ai", "user");
 
     private Set<String> resolveHooks() {
         Found found = find(Key.HOOKS);

@@ -143,6 +143,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyHookTheSpecNamesIsAcceptedByName() {
+        Config config = load(Map.of("hooks", "djl-repository,djl-cache,hf-tokenizer,djl-zoo,paths,spring-ai,user"));
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.hooks()).containsExactlyInAnyOrder("djl-repository", "djl-cache", "hf-tokenizer", "djl-zoo",
+                "paths", "spring-ai", "user");
+    }
+
+    @Test
     void hooksNoneInstallsNothing() {
         assertThat(load(Map.of("hooks", "none")).hooks()).isEmpty();
         assertThat(load(Map.of("hooks", "all")).hooks()).isNull();
