@@ -101,7 +101,9 @@ final class Call {
 
     /** {@code https} when this server speaks TLS, else {@code http}. */
     String scheme() {
-        return exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
+        boolean tls = exchange instanceof Http1Exchange http ? http.secure()
+                : exchange instanceof com.sun.net.httpserver.HttpsExchange;
+        return tls ? "https" : "http";
     }
 
     void sendJson(int code, String json, String commit) throws IOException {

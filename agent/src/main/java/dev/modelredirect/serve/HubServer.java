@@ -1,8 +1,5 @@
 package dev.modelredirect.serve;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.modelredirect.store.LockFile;
 import dev.modelredirect.store.StoreInventory;
 import dev.modelredirect.store.ModelStore;
@@ -12,11 +9,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -25,8 +17,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Read-only: it never writes to the store, unless it is a pull-through mirror ({@link Options#upstream()} set),
  * in which case a miss is fetched once through {@link ModelStore#resolve} and then served. It never serves a byte
- * from outside {@code <store>/hub}. Files are streamed with one fixed buffer per thread from a bounded pool, so memory
- * does not grow with file sizes or clients. One line per request goes to the log at {@code info}.
+ * from outside {@code <store>/hub}. Files are sent by the kernel ({@code sendfile}), or on TLS with one fixed buffer
+ * per connection thread from a bounded number, so memory does not grow with file sizes or clients. One line per request goes to the log at {@code info}.
  *
  * <p>Answers {@code HEAD/GET /[datasets/]ORG/NAME/resolve/REV/PATH} (with {@code X-Repo-Commit}, {@code ETag},
  * {@code X-Linked-Etag}/{@code X-Linked-Size} for LFS files, single byte ranges), the revision API
@@ -36,8 +28,8 @@ import javax.net.ssl.SSLContext;
  * is a status page ({@code /api/status} its JSON form).
  *
  * <p>With {@link Options#tls()} it speaks only HTTPS; with {@link Options#tokens()} every request needs
- * {@code Authorization: Bearer TOKEN} of the token file, else 401. The server is the JDK's own
- * ({@code com.sun.net.httpserver}, TCP_NODELAY, HTTP/1.1 keep-alive): no library joins the agent's jar for it.
+ * {@code Authorization: Bearer TOKEN} of the token file, else 401. The HTTP server is {@link Http1Server} (no
+ * library joins the agent's jar for it): HTTP/1.1 keep-alive, TCP_NODELAY, zero-copy file bodies on plain HTTP.
  */
 public final class HubServer implements Closeable {
     /**
@@ -46,7 +38,7 @@ public final class HubServer implements Closeable {
      * @param store    the store root (the folder holding {@code hub/})
      * @param bind     the address to listen on; loopback unless the user says otherwise
      * @param port     the port; 0 picks a free one
-     * @param threads  requests handled at once (more wait in a queue); each holds one streaming buffer
+     * @param threads  connections served at once, one thread each (more wait to be accepted)
      * @param upstream the store to fetch misses through (opened on {@code store} with the upstream endpoint), or null
      *                 to serve only what the store holds
      * @param upstreamEndpoint the endpoint {@code upstream} fetches from, for messages; null without upstream
@@ -57,8 +49,8 @@ public final class HubServer implements Closeable {
      */
     public record Options(Path store, InetAddress bind, int port, int threads, ModelStore upstream,
             String upstreamEndpoint, int pageSize, SSLContext tls, AccessTokens tokens, Path lockfile) {
-        /** Threads when none are given. */
-        public static final int DEFAULT_THREADS = 32;
+        /** Connections served at once (one thread each) when no number is given. */
+        public static final int DEFAULT_THREADS = 256;
         /** The Hub's page size for the tree API. */
         public static final int DEFAULT_PAGE_SIZE = 1000;
 
@@ -114,17 +106,14 @@ public final class HubServer implements Closeable {
     public static final long GRACE_MILLIS = 2000;
     /** Connections waiting to be accepted: enough for a burst of 64 and more clients connecting at once. */
     static final int BACKLOG = 1024;
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Http1Server server;
     private final HubHandler handler;
     private final String url;
     private volatile boolean closed;
 
-    private HubServer(HttpServer server, ExecutorService executor, HubHandler handler, String url) {
+    private HubServer(Http1Server server, HubHandler handler, String url) {
         this.server = server;
-        this.executor = executor;
         this.handler = handler;
         this.url = url;
     }
@@ -135,11 +124,6 @@ public final class HubServer implements Closeable {
      * @throws IOException when the address cannot be bound (in use, or not local)
      */
     public static HubServer start(Options options) throws IOException {
-        // Without TCP_NODELAY a keep-alive client waits ~40 ms (Nagle and delayed ACKs) for every small answer. The
-        // JDK server reads this once, when its first server is made: serve is its only user in this process.
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
         PullThrough pull = options.upstream() == null ? null
                 : new PullThrough(options.upstream(), options.upstreamEndpoint());
         Path root = options.store().toAbsolutePath().normalize();
@@ -151,27 +135,9 @@ public final class HubServer implements Closeable {
         HubHandler[] handler = new HubHandler[1];
         StatusPage status = new StatusPage(report, () -> handler[0].requests());
         handler[0] = new HubHandler(HubHandler.routes(lookup, options.pageSize(), status), options.tokens());
-        InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
-        HttpServer server;
-        if (options.tls() != null) {
-            HttpsServer https = HttpsServer.create(address, BACKLOG);
-            https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
-            server = https;
-        } else {
-            server = HttpServer.create(address, BACKLOG);
-        }
-        AtomicInteger ids = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(options.threads(), options.threads(), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread thread = new Thread(r, "model-redirect-serve-" + ids.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        server.setExecutor(executor);
-        server.createContext("/", handler[0]);
-        server.start();
-        InetSocketAddress bound = server.getAddress();
+        Http1Server server = Http1Server.start(new InetSocketAddress(options.bind(), options.port()), options.tls(),
+                handler[0], options.threads(), BACKLOG);
+        InetSocketAddress bound = server.address();
         InetAddress boundAddress = bound.getAddress();
         String host = boundAddress.getHostAddress();
         if (boundAddress instanceof Inet6Address) {
@@ -179,7 +145,7 @@ public final class HubServer implements Closeable {
             host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
         }
         String scheme = options.tls() != null ? "https" : "http";
-        return new HubServer(server, executor, handler[0], scheme + "://" + host + ":" + bound.getPort());
+        return new HubServer(server, handler[0], scheme + "://" + host + ":" + bound.getPort());
     }
 
     /** The base URL clients set as their endpoint, {@code http[s]://ADDRESS:PORT}, without a trailing slash. */
@@ -188,7 +154,7 @@ public final class HubServer implements Closeable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
     /** Requests answered or being answered so far. */
@@ -215,8 +181,6 @@ public final class HubServer implements Closeable {
                 break;
             }
         }
-        // stop(0): the JDK's stop(n) waits the whole n seconds even when nothing is running
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

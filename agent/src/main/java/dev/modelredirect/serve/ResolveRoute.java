@@ -14,13 +14,13 @@ import java.util.List;
 /**
  * {@code HEAD|GET /[datasets/]ORG/NAME/resolve/REV/PATH}: a file's bytes with the Hub's headers ({@code X-Repo-Commit},
  * {@code ETag}, {@code X-Linked-Etag}/{@code X-Linked-Size} for LFS files), a single byte range ({@code Range}, with
- * {@code If-Range}), 416 beyond the end. HEAD answers the same headers without reading the file. The bytes are
- * streamed from the file's real path with one fixed buffer per server thread, so memory does not grow with file
- * sizes or clients.
+ * {@code If-Range}), 416 beyond the end. HEAD answers the same headers without reading the file. The bytes come
+ * from the file's real path, by {@code sendfile} on a plain connection, else with one fixed buffer per server
+ * thread, so memory does not grow with file sizes or clients.
  */
 final class ResolveRoute implements Route {
     /** Bytes per read and write while streaming a file; one buffer per server thread. */
-    static final int BUFFER = 256 << 10;
+    static final int BUFFER = 64 << 10;
     private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER));
 
     private final StoreLookup lookup;
@@ -46,10 +46,21 @@ final class ResolveRoute implements Route {
     }
 
     private void resolve(Call call, RepoId repo, String revision, String path) throws IOException, ServeError {
-        StoreView.FileInfo file = lookup.file(repo, revision, path);
-        String commit = lookup.view().commit(repo, revision).commit();
-        try (FileChannel channel = FileChannel.open(file.realPath(), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS)) {
+        StoreLookup.Located located = lookup.file(repo, revision, path);
+        StoreView.FileInfo file = located.file();
+        String commit = located.commit();
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(file.realPath(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException gone) {
+            // removed since it was found (rm, gc, verify --repair): look again, which answers as the store is now
+            lookup.forget(repo, revision, path);
+            located = lookup.file(repo, revision, path);
+            file = located.file();
+            commit = located.commit();
+            opened = openOrRefuse(file, path, revision, commit);
+        }
+        try (FileChannel channel = opened) {
             long size = channel.size();
             Headers headers = call.responseHeaders();
             headers.set("X-Repo-Commit", commit);
@@ -84,7 +95,21 @@ final class ResolveRoute implements Route {
                 return;
             }
             call.exchange().sendResponseHeaders(status, length == 0 ? -1 : length);
-            stream(channel, from, length, call.exchange().getResponseBody(), call);
+            if (length > 0 && call.exchange() instanceof Http1Exchange http) {
+                http.transferFrom(channel, from, length, BUFFERS.get());
+                call.bytes += length;
+            } else {
+                stream(channel, from, length, call.exchange().getResponseBody(), call);
+            }
+        }
+    }
+
+    private static FileChannel openOrRefuse(StoreView.FileInfo file, String path, String revision, String commit)
+            throws ServeError {
+        try {
+            return FileChannel.open(file.realPath(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException ex) {
+            throw ServeError.entryNotFound(path, revision, commit);
         }
     }
 
