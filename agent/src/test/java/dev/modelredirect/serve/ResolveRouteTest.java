@@ -33,91 +33,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link HubServer} over a store filled from {@link FakeHub}: the protocol, ranges, safety, and many clients. */
-class ServerTest {
-    static final String CONFIG = "{\"hidden_size\": 8}\n";
-
-    @TempDir
-    Path temp;
-
-    FakeHub hub;
-    FakeHub.Repo repo;
-    Content weights = Content.synthetic(300_000, 7);
-    Content vocab = Content.of("a\nb\nc\n");
-    Path store;
-    String commit;
-    HubServer server;
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
-    @BeforeEach
-    void fillAStoreFromTheFakeHubAndServeIt() throws Exception {
-        hub = new FakeHub();
-        repo = hub.model("org/tiny").file("config.json", CONFIG).lfs("weights/model.bin", weights)
-                .file("tokenizer/vocab.txt", vocab, false).branch("refs/pr/1");
-        commit = repo.commit();
-        hub.dataset("org/data").file("data.csv", "x,y\n1,2\n");
-        store = temp.resolve("store");
-        try (ModelStore filler = TestStores.open(store, hub.endpoint())) {
-            filler.resolve("hf://org/tiny");
-            filler.resolve("hf://org/tiny@refs%2Fpr%2F1/config.json");
-            filler.resolve("hf://datasets/org/data");
-        }
-        server = HubServer.start(HubServer.Options.loopback(store));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        hub.close();
-    }
-
-    HttpResponse<byte[]> send(String method, String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    HttpResponse<byte[]> post(String path, String contentType, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    static String header(HttpResponse<?> response, String name) {
-        return response.headers().firstValue(name).orElse(null);
-    }
-
-    static String text(HttpResponse<byte[]> response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> array(HttpResponse<byte[]> response) {
-        return (List<Map<String, Object>>) Json.parse(text(response));
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    static List<Object> paths(List<Map<String, Object>> entries) {
-        return entries.stream().map(e -> e.get("path")).toList();
-    }
-
-    static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    static String pointerOid(Content content) {
-        return GitObjects.blobId(("version https://git-lfs.github.com/spec/v1\noid sha256:" + content.sha256()
-                + "\nsize " + content.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    // ---------------------------------------------------------------- protocol
-
+/** {@link ResolveRoute} through a {@link HubServer}: file bytes with the Hub's headers, revisions, ranges, refusals, safety, many clients. */
+class ResolveRouteTest extends ServedStore {
     @Test
     void aSmallFileIsServedWithTheHubsHeadersAndItsGitBlobIdAsEtag() throws Exception {
         for (String method : List.of("HEAD", "GET")) {
@@ -185,8 +102,6 @@ class ServerTest {
         assertThat(header(method, "Allow")).isEqualTo("GET, HEAD");
     }
 
-    // ---------------------------------------------------------------- ranges
-
     @Test
     void aSingleRangeIsAnswered206WithItsContentRange() throws Exception {
         byte[] all = weights.bytes();
@@ -229,102 +144,6 @@ class ServerTest {
             assertThat(header(response, "Content-Range")).as(range).isEqualTo("bytes */300000");
         }
     }
-
-    // ---------------------------------------------------------------- APIs
-
-    @Test
-    void theRevisionApiNamesTheCommitAndEveryFile() throws Exception {
-        HttpResponse<byte[]> response = send("GET", "/api/models/org/tiny/revision/main?expand=sha");
-        assertThat(response.statusCode()).isEqualTo(200);
-        Map<String, Object> info = Json.parseObject(text(response));
-        assertThat(info).containsEntry("id", "org/tiny").containsEntry("sha", commit);
-        assertThat(((List<?>) info.get("siblings")).stream().map(e -> object(e).get("rfilename")).toList())
-                .containsExactly("config.json", "tokenizer/vocab.txt", "weights/model.bin");
-        assertThat(Json.parseObject(text(send("GET", "/api/models/org/tiny")))).containsEntry("sha", commit);
-        assertThat(Json.parseObject(text(send("GET", "/api/datasets/org/data/revision/main"))))
-                .containsEntry("id", "org/data");
-        assertThat(header(send("GET", "/api/models/org/tiny/revision/nope"), "X-Error-Code"))
-                .isEqualTo("RevisionNotFound");
-    }
-
-    @Test
-    void theTreeApiListsFilesWithGitAndLfsIdsAndFoldersAndPagesWithALinkHeader() throws Exception {
-        List<Map<String, Object>> root = array(send("GET", "/api/models/org/tiny/tree/main"));
-        assertThat(paths(root)).containsExactly("config.json", "tokenizer", "weights");
-        List<Map<String, Object>> all = array(send("GET", "/api/models/org/tiny/tree/main?recursive=true"));
-        assertThat(paths(all)).containsExactly("config.json", "tokenizer",
-                "tokenizer/vocab.txt", "weights", "weights/model.bin");
-        Map<String, Object> lfs = all.get(4);
-        assertThat(lfs.get("type")).isEqualTo("file");
-        assertThat(lfs.get("size")).isEqualTo(300_000L);
-        assertThat(lfs.get("oid")).as("the git blob id the Hub gave, in trees/COMMIT.json")
-                .isEqualTo(FakeHub.sha1Hex("pointer " + weights.sha256()));
-        assertThat(object(lfs.get("lfs"))).containsEntry("oid", weights.sha256()).containsEntry("size", 300_000L)
-                .containsKey("pointerSize");
-        Map<String, Object> small = all.get(0);
-        assertThat(small.get("oid")).isEqualTo(Content.of(CONFIG).gitSha1());
-        assertThat(small.containsKey("lfs")).isFalse();
-        assertThat(all.get(1).get("type")).isEqualTo("directory");
-
-        List<Map<String, Object>> sub = array(send("GET", "/api/models/org/tiny/tree/" + commit + "/weights"));
-        assertThat(paths(sub)).containsExactly("weights/model.bin");
-        assertThat(header(send("GET", "/api/models/org/tiny/tree/main/nope"), "X-Error-Code"))
-                .isEqualTo("EntryNotFound");
-
-        Path trees = store.resolve("hub/models--org--tiny/trees");
-        try (var files = Files.list(trees)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Map<String, Object> computed = array(send("GET", "/api/models/org/tiny/tree/main/weights")).get(0);
-        assertThat(computed.get("oid")).as("without trees/COMMIT.json: the git blob id of the LFS pointer")
-                .isEqualTo(pointerOid(weights));
-        assertThat(object(computed.get("lfs")).get("pointerSize")).isEqualTo((long) ("version "
-                + "https://git-lfs.github.com/spec/v1\noid sha256:" + weights.sha256() + "\nsize 300000\n").length());
-
-        server.close();
-        server = HubServer.start(HubServer.Options.loopback(store).withPageSize(2));
-        List<Object> paged = new ArrayList<>();
-        String next = server.url() + "/api/models/org/tiny/tree/main?recursive=true";
-        int pages = 0;
-        while (next != null) {
-            HttpResponse<byte[]> page = http.send(HttpRequest.newBuilder(URI.create(next)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            paged.addAll(array(page));
-            pages++;
-            String link = header(page, "Link");
-            next = link == null ? null : link.substring(link.indexOf('<') + 1, link.indexOf('>'));
-            if (link != null) {
-                assertThat(link).startsWith("<http://").endsWith(">; rel=\"next\"");
-            }
-        }
-        assertThat(pages).isEqualTo(3);
-        assertThat(paths(paged.stream().map(ServerTest::object).toList())).isEqualTo(paths(all));
-    }
-
-    @Test
-    void pathsInfoAnswersJsonAndFormRequestsWithTheLastCommit() throws Exception {
-        HttpResponse<byte[]> json = post("/api/models/org/tiny/paths-info/main", "application/json",
-                "{\"paths\":[\"weights/model.bin\",\"nope\",\"tokenizer\"],\"expand\":true}");
-        assertThat(json.statusCode()).isEqualTo(200);
-        List<Map<String, Object>> entries = array(json);
-        assertThat(paths(entries)).containsExactly("weights/model.bin",
-                "tokenizer");
-        Map<String, Object> file = entries.get(0);
-        assertThat(object(file.get("lfs"))).containsEntry("oid", weights.sha256());
-        assertThat(object(file.get("lastCommit"))).containsEntry("id", commit).containsKey("date");
-
-        HttpResponse<byte[]> form = post("/api/models/org/tiny/paths-info/" + commit,
-                "application/x-www-form-urlencoded", "paths=config.json&paths=tokenizer%2Fvocab.txt&expand=False");
-        List<Map<String, Object>> formEntries = array(form);
-        assertThat(paths(formEntries)).containsExactly("config.json",
-                "tokenizer/vocab.txt");
-        assertThat(formEntries.get(0).containsKey("lastCommit")).isFalse();
-        assertThat(send("GET", "/api/models/org/tiny/paths-info/main").statusCode()).isEqualTo(405);
-    }
-
-    // ---------------------------------------------------------------- safety
 
     /** Sends a raw request line, so that no client normalizes the path; the status code. */
     int raw(String target) throws Exception {
@@ -388,8 +207,6 @@ class ServerTest {
         assertThat(info).doesNotContain("leak.txt");
     }
 
-    // ---------------------------------------------------------------- clients
-
     @Test
     void sixteenConcurrentClientsDownloadingTheSameLargeFileGetCorrectBytes() throws Exception {
         Content large = Content.synthetic(24L << 20, 11);
@@ -421,32 +238,5 @@ class ServerTest {
         } finally {
             clients.shutdownNow();
         }
-    }
-
-    @Test
-    void ourOwnDownloaderPullsAWholeRepositoryAndSingleFilesThroughItAndThenHits() throws Exception {
-        server.close();
-        server = HubServer.start(HubServer.Options.loopback(store).withPageSize(2));
-        Path client = temp.resolve("client");
-        try (ModelStore downloader = TestStores.open(client, server.url())) {
-            Resolution whole = downloader.resolve("hf://org/tiny");
-            assertThat(whole.hit()).isFalse();
-            assertThat(whole.path()).isEqualTo(client.resolve("hub/models--org--tiny/snapshots/" + commit));
-            assertThat(Files.readAllBytes(whole.path().resolve("weights/model.bin"))).isEqualTo(weights.bytes());
-            assertThat(Files.readString(whole.path().resolve("config.json"))).isEqualTo(CONFIG);
-            assertThat(sha256(Files.readAllBytes(client.resolve("hub/models--org--tiny/blobs/" + weights.sha256()))))
-                    .isEqualTo(weights.sha256());
-
-            Resolution one = downloader.resolve("hf://datasets/org/data/data.csv");
-            assertThat(Files.readString(one.path())).isEqualTo("x,y\n1,2\n");
-            Resolution pr = downloader.resolve("hf://org/tiny@refs%2Fpr%2F1/config.json");
-            assertThat(Files.readString(pr.path())).isEqualTo(CONFIG);
-        }
-        long requests = server.requests();
-        try (ModelStore again = TestStores.open(client, server.url())) {
-            assertThat(again.resolve("hf://org/tiny").hit()).isTrue();
-            assertThat(again.resolve("hf://datasets/org/data/data.csv").hit()).isTrue();
-        }
-        assertThat(server.requests()).as("requests of the second pull").isEqualTo(requests);
     }
 }
