@@ -175,10 +175,9 @@ final class ServeCommand extends StoreCommand {
             out.println("model-redirect: serving " + config.store() + " at " + server.url());
         }
         out.flush();
-        if (tokens == null && !bind.isLoopbackAddress()) {
-            Log.warn("serve: no --token-file: anyone who can reach %s (port %d) can read every model in %s; give "
-                    + "--token-file FILE to require a token", bind.isAnyLocalAddress() ? "this machine" : bindText,
-                    server.port(), config.store());
+        String exposed = exposureWarning(bind, server.port(), tokens != null, config.store().toString());
+        if (exposed != null) {
+            Log.warn("%s", exposed);
         }
         if (!Files.isDirectory(config.store().resolve("hub"))) {
             Log.info("serve: %s has no hub/ folder yet: every request is a miss", config.store());
@@ -215,6 +214,19 @@ final class ServeCommand extends StoreCommand {
             mirror.close();
         }
         stopped.countDown();
+    }
+
+    /**
+     * The one warning line for a server other machines can reach without a token, or null: who can read what.
+     */
+    static String exposureWarning(InetAddress bind, int port, boolean tokens, String store) {
+        if (tokens || bind.isLoopbackAddress()) {
+            return null;
+        }
+        String who = bind.isAnyLocalAddress() ? "anyone who can reach any address of this machine"
+                : "anyone who can reach " + bind.getHostAddress();
+        return "serve: no --token-file: " + who + " on port " + port + " can read every model in " + store
+                + "; give --token-file FILE to require a bearer token";
     }
 
     /** The TLS context of --tls-cert and --tls-key, or null when neither is given. */
