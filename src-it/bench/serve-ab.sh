@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark harness (not a test): the hit path of `serve` against nginx, with ab (Debian's apache2-utils), side by side
-# in one run. The same bytes on both servers: a small git file (273 bytes, like a config.json) and an LFS file
+# in one run. The same bytes on both servers: a small git file (291 bytes, like a config.json) and an LFS file
 # (BIG_MB MiB). For each case (small GET, small HEAD, big GET; each with a new connection per request and with
 # keep-alive) ab sends REQUESTS requests, CONCURRENCY at a time, to nginx and to serve, alternating which goes first,
 # ROUNDS times. Prints, per case, the median requests/s and median p99 (ms) of each server and the ratio serve/nginx.
@@ -40,14 +40,7 @@ WORK=""
 NGINX_PID=""
 SERVE_PID=""
 POLICY_RC=""
-stop_pid() { # stop_pid PID SIGNAL: signal, wait up to 5 s, then SIGKILL
-    local pid=$1 sig=$2
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill "-$sig" "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
 cleanup() {
     local rc=$?
     stop_pid "$SERVE_PID" TERM
@@ -80,7 +73,7 @@ chmod 755 "$WORK"
 mkdir -p "$WORK/www" "$WORK/nginx/logs"
 chmod 755 "$WORK/www"
 
-# 273 bytes of JSON, a git (non-LFS) file: its blob is named by its git blob id
+# 291 bytes of JSON, a git (non-LFS) file: its blob is named by its git blob id
 { printf '{"architectures":["BertModel"],"hidden_size":384,"num_attention_heads":12,"num_hidden_layers":6,'
   printf '"intermediate_size":1536,"max_position_embeddings":512,"model_type":"bert","vocab_size":30522,'
   printf '"hidden_act":"gelu","layer_norm_eps":1e-12,"pad_token_id":0,"type_vocab_size":2,"torch_dtype":"f32"}\n'
@@ -117,17 +110,7 @@ if [[ ${TOKEN:-0} == 1 ]]; then
     EXTRA_ARGS+=(--token-file "$WORK/tokens")
     AB_AUTH=(-H "Authorization: Bearer $TOKEN_VALUE")
 fi
-java "${JAVA_ARGS[@]}" -jar "$JAR" serve --port 0 --store "$STORE" --offline --log quiet "${EXTRA_ARGS[@]}" \
-    >"$WORK/serve.stdout" 2>"$WORK/serve.stderr" </dev/null &
-SERVE_PID=$!
-SERVE_BASE=""
-for _ in $(seq 300); do
-    line=$(head -n 1 "$WORK/serve.stdout" 2>/dev/null || true)
-    if [[ $line =~ ^model-redirect:\ serving\ .*\ at\ (http://[^ ]+)$ ]]; then SERVE_BASE=${BASH_REMATCH[1]}; break; fi
-    kill -0 "$SERVE_PID" 2>/dev/null || break
-    sleep 0.1
-done
-[[ -n $SERVE_BASE ]] || die "serve did not start: $(cat "$WORK/serve.stdout" "$WORK/serve.stderr")"
+serve_start "$STORE" --log quiet "${EXTRA_ARGS[@]}"
 SERVE_PREFIX=$SERVE_BASE/bench/tiny/resolve/main
 say "model-redirect serve (pid $SERVE_PID, JAVA_OPTS='${JAVA_OPTS:-}', SERVE_ARGS='${EXTRA_ARGS[*]}') at $SERVE_BASE"
 

@@ -6,12 +6,9 @@ import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.TestStores;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -135,20 +132,6 @@ class ResolveRouteTest extends ServedStore {
         }
     }
 
-    /** Sends a raw request line, so that no client normalizes the path; the status code. */
-    int raw(String target) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(response).as(target).doesNotContain("SECRET");
-            return Integer.parseInt(response.substring(9, 12));
-        }
-    }
 
     @Test
     void traversalAttemptsAreRefusedAndNeverAnswerAFile() throws Exception {

@@ -1,5 +1,7 @@
 package dev.modelredirect.serve;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 import dev.modelredirect.hub.GitObjects;
 import dev.modelredirect.json.Json;
@@ -7,6 +9,9 @@ import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
 import dev.modelredirect.testing.TestStores;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,5 +108,20 @@ abstract class ServedStore {
     static String pointerOid(Content content) {
         return GitObjects.blobId(("version https://git-lfs.github.com/spec/v1\noid sha256:" + content.sha256()
                 + "\nsize " + content.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Sends a raw request line, so that no client normalizes the path; the status code. */
+    int raw(String target) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).as(target).doesNotContain("SECRET");
+            return Integer.parseInt(response.substring(9, 12));
+        }
     }
 }

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +26,6 @@ import org.junit.jupiter.api.Test;
 class ServeTlsTokensIT {
     private static final String CONFIG = "{\"model_type\":\"tiny\",\"hidden_size\":8}\n";
     private static final String VOCAB = "[PAD]\n[UNK]\nhello\n";
-    private static final Pattern FIRST_LINE = Pattern.compile(
-            "^model-redirect: serving (.+) at (https?://127\\.0\\.0\\.1:\\d+)\\n");
     private static final String ALPHA = "hf_teamAlpha5d1f0c88e2";
     private static final String BETA = "hf_teamBeta93ab27c410";
 
@@ -78,7 +74,7 @@ class ServeTlsTokensIT {
 
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", store.toString(), "--tls-cert",
                 certFile.toString(), "--tls-key", keyFile.toString(), "--token-file", tokens.toString()).start()) {
-            String url = awaitUrl(serve);
+            String url = ServeProcess.awaitUrl(serve, store);
             assertThat(url).startsWith("https://");
             String config = url + "/org/tiny/resolve/main/config.json";
 
@@ -129,7 +125,7 @@ class ServeTlsTokensIT {
     @Test
     void keepAliveCarriesTheRequestsOfCurlTheNpmClientAndOurJarOverFewConnections() throws Exception {
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", store.toString()).start()) {
-            String url = awaitUrl(serve);
+            String url = ServeProcess.awaitUrl(serve, store);
             int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
             try (ConnectionCounter counter = new ConnectionCounter(port)) {
                 String base = counter.url();
@@ -196,16 +192,6 @@ class ServeTlsTokensIT {
         }
         command.add(url);
         return ChildJvm.program(work, command.toArray(new String[0])).run(Duration.ofSeconds(30)).stdout().strip();
-    }
-
-    private String awaitUrl(ChildJvm serve) {
-        Poll.until(Duration.ofSeconds(30), "serve prints its URL", () -> FIRST_LINE.matcher(serve.stdout()).find()
-                || !serve.isAlive(), () -> "stdout: " + serve.stdout() + "\nstderr: " + serve.stderr());
-        Matcher matcher = FIRST_LINE.matcher(serve.stdout());
-        assertThat(matcher.find()).as("first line of serve\nstdout: %s\nstderr: %s", serve.stdout(),
-                serve.stderr()).isTrue();
-        assertThat(matcher.group(1)).isEqualTo(store.toString());
-        return matcher.group(2);
     }
 
     private void assertSnapshot(Path snapshot) throws IOException {
