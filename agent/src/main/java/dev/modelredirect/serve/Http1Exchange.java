@@ -32,7 +32,7 @@ final class Http1Exchange extends HttpExchange {
     private final Map<String, Object> attributes = new HashMap<>();
     private final OutputStream out;
     private final BodyIn body;
-    private BodyOut responseBody;
+    private ResponseBody responseBody;
     private int code = -1;
     private boolean keepAlive;
     private boolean closed;
@@ -172,7 +172,7 @@ final class Http1Exchange extends HttpExchange {
         }
         text.append("\r\n");
         out.write(RequestHead.ascii(text.toString()));
-        responseBody = new BodyOut(out, bodyLength, chunked);
+        responseBody = new ResponseBody(out, bodyLength, chunked);
         if (bodyLength == 0) {
             out.flush();
         }
@@ -183,7 +183,7 @@ final class Http1Exchange extends HttpExchange {
      * ({@link FileChannel#transferTo}) on a plain connection, through the buffered stream on TLS.
      */
     void transferFrom(FileChannel file, long position, long count, ByteBuffer buffer) throws IOException {
-        BodyOut sink = (BodyOut) getResponseBody();
+        ResponseBody sink = (ResponseBody) getResponseBody();
         sink.reserve(count);
         SocketChannel channel = connection.channel();
         if (channel != null) {
@@ -321,81 +321,5 @@ final class Http1Exchange extends HttpExchange {
             remaining -= n;
             return n;
         }
-    }
-
-    /** The response body: at most its length (or chunked), counted, so a short body ends keep-alive. */
-    private static final class BodyOut extends OutputStream {
-        private final OutputStream out;
-        private final long length;
-        private final boolean chunked;
-        private long written;
-        private boolean finished;
-
-        BodyOut(OutputStream out, long length, boolean chunked) {
-            this.out = out;
-            this.length = length;
-            this.chunked = chunked;
-        }
-
-        boolean complete() {
-            return chunked ? finished : written == length;
-        }
-
-        void reserve(long count) throws IOException {
-            if (chunked || written + count > length) {
-                throw new IOException("the body is longer than its Content-Length " + length);
-            }
-        }
-
-        void sent(long count) {
-            written += count;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return;
-            }
-            if (finished) {
-                throw new IOException("the response is complete");
-            }
-            if (chunked) {
-                out.write(RequestHead.ascii(Integer.toHexString(len) + "\r\n"));
-                out.write(b, off, len);
-                out.write(CRLF);
-            } else {
-                if (written + len > length) {
-                    throw new IOException("the body is longer than its Content-Length " + length);
-                }
-                out.write(b, off, len);
-            }
-            written += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        void finish() throws IOException {
-            if (chunked && !finished) {
-                out.write(LAST_CHUNK);
-            }
-            finished = true;
-        }
-
-        @Override
-        public void close() throws IOException {
-            finish();
-            out.flush();
-        }
-
-        private static final byte[] CRLF = {'\r', '\n'};
-        private static final byte[] LAST_CHUNK = RequestHead.ascii("0\r\n\r\n");
     }
 }
