@@ -44,11 +44,14 @@ final class Http1Server implements Closeable {
         this.handler = handler;
         this.slots = new Semaphore(maxConnections);
         AtomicInteger ids = new AtomicInteger();
-        this.threads = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread thread = new Thread(r, "model-redirect-serve-" + ids.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // Unbounded: the slots bound the connections. A thread releases its slot just before it returns to the pool,
+        // so a pool bounded at maxConnections would refuse the next connection in that instant.
+        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread thread = new Thread(r, "model-redirect-serve-" + ids.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.address = (InetSocketAddress) (plain != null ? plain.socket() : tls).getLocalSocketAddress();
         this.acceptor = new Thread(this::acceptAll, "model-redirect-serve-accept");
         acceptor.setDaemon(true);

@@ -21,6 +21,8 @@ import java.util.List;
 final class ResolveRoute implements Route {
     /** Bytes per read and write while streaming a file; one buffer per server thread. */
     static final int BUFFER = 64 << 10;
+    /** Up to this size a body goes out with its headers in one write; above, by {@code sendfile} when it can. */
+    static final long SMALL = 16 << 10;
     private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER));
 
     private final StoreLookup lookup;
@@ -95,7 +97,7 @@ final class ResolveRoute implements Route {
                 return;
             }
             call.exchange().sendResponseHeaders(status, length == 0 ? -1 : length);
-            if (length > 0 && call.exchange() instanceof Http1Exchange http) {
+            if (length > SMALL && call.exchange() instanceof Http1Exchange http) {
                 http.transferFrom(channel, from, length, BUFFERS.get());
                 call.bytes += length;
             } else {
