@@ -81,13 +81,15 @@ final class ServeCommand extends StoreCommand {
                 "  --bind ADDR        address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every",
                 "                     interface: anyone who reaches it can read the whole store, unless --token-file)",
                 "  --tls-cert PEM     speak HTTPS with this certificate chain (PEM, server certificate first);",
-                "  --tls-key PEM      and its unencrypted private key (PEM, PKCS#8 or PKCS#1). Clients trust the CA",
-                "                     with ca-file=CA.pem (the agent), SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, curl --cacert",
-                "  --token-file FILE  every request needs 'Authorization: Bearer TOKEN' with a token of FILE (one a",
-                "                     line; # starts a comment), else 401; clients set HF_TOKEN. FILE is re-read when",
-                "                     it changes: delete a line to revoke a token. Tokens are never logged",
-                "  --threads N        requests handled at once (default " + HubServer.Options.DEFAULT_THREADS
-                        + "); more wait in a queue",
+                "  --tls-key PEM      and its unencrypted private key (PEM, PKCS#8 or PKCS#1). Clients trust",
+                "                     the CA with ca-file=CA.pem (the agent), SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,",
+                "                     curl --cacert",
+                "  --token-file FILE  every request needs 'Authorization: Bearer TOKEN' with a token of FILE",
+                "                     (one a line, like hf_...; # starts a comment), else 401; clients set",
+                "                     HF_TOKEN. FILE is re-read when it changes: delete a line to revoke a token.",
+                "                     Tokens are never logged",
+                "  --threads N        connections served at once, one thread each (default "
+                        + HubServer.Options.DEFAULT_THREADS + "); more wait to be accepted",
                 "  --json             print the first line as JSON: {\"store\", \"url\", \"upstream\"}",
                 "",
                 StoreOptions.HELP);
@@ -104,7 +106,7 @@ final class ServeCommand extends StoreCommand {
             throw new UsageException("'serve' takes no SOURCE, got '" + args.positional().get(0) + "'");
         }
         int port = number(args, "port", DEFAULT_PORT, 0, 65535);
-        int threads = number(args, "threads", HubServer.Options.DEFAULT_THREADS, 1, 1024);
+        int threads = number(args, "threads", HubServer.Options.DEFAULT_THREADS, 1, 4096);
         InetAddress bind;
         String bindText = args.option("bind") == null ? "127.0.0.1" : args.option("bind");
         try {

@@ -18,7 +18,8 @@ import javax.net.ssl.SSLContext;
  * <p>Read-only: it never writes to the store, unless it is a pull-through mirror ({@link Options#upstream()} set),
  * in which case a miss is fetched once through {@link ModelStore#resolve} and then served. It never serves a byte
  * from outside {@code <store>/hub}. Files are sent by the kernel ({@code sendfile}), or on TLS with one fixed buffer
- * per connection thread from a bounded number, so memory does not grow with file sizes or clients. One line per request goes to the log at {@code info}.
+ * per connection thread from a bounded number, so memory does not grow with file sizes or clients. One line per
+ * request goes to the log at {@code info}.
  *
  * <p>Answers {@code HEAD/GET /[datasets/]ORG/NAME/resolve/REV/PATH} (with {@code X-Repo-Commit}, {@code ETag},
  * {@code X-Linked-Etag}/{@code X-Linked-Size} for LFS files, single byte ranges), the revision API

@@ -20,7 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** {@link ResolveRoute} through a {@link HubServer}: file bytes with the Hub's headers, revisions, ranges, refusals, safety, many clients. */
+/**
+ * {@link ResolveRoute} through a {@link HubServer}: file bytes with the Hub's headers, revisions, ranges, refusals,
+ * safety, many clients.
+ */
 class ResolveRouteTest extends ServedStore {
     @Test
     void aSmallFileIsServedWithTheHubsHeadersAndItsGitBlobIdAsEtag() throws Exception {
