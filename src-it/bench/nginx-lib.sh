@@ -50,7 +50,7 @@ master_process on;
 worker_processes auto;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 64; }
+events { worker_connections 1024; }
 http {
     access_log off;
     sendfile on;

@@ -32,14 +32,7 @@ WORK=""
 NGINX_PID=""
 SERVE_PID=""
 POLICY_RC=""
-stop_pid() { # stop_pid PID SIGNAL: signal, wait up to 5 s, then SIGKILL
-    local pid=$1 sig=$2
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill "-$sig" "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
 cleanup() {
     local rc=$?
     stop_pid "$SERVE_PID" TERM
@@ -103,17 +96,7 @@ say "nginx $("$NGINX" -v 2>&1 | sed 's/.*version: //') (pid $NGINX_PID) serves $
 
 # ---------------------------------------------------------------- serve
 
-java "${JAVA_ARGS[@]}" -jar "$JAR" serve --port 0 --store "$STORE" --offline \
-    >"$WORK/serve.stdout" 2>"$WORK/serve.stderr" </dev/null &
-SERVE_PID=$!
-SERVE_BASE=""
-for _ in $(seq 300); do
-    line=$(head -n 1 "$WORK/serve.stdout" 2>/dev/null || true)
-    if [[ $line =~ ^model-redirect:\ serving\ .*\ at\ (http://[^ ]+)$ ]]; then SERVE_BASE=${BASH_REMATCH[1]}; break; fi
-    kill -0 "$SERVE_PID" 2>/dev/null || break
-    sleep 0.1
-done
-[[ -n $SERVE_BASE ]] || die "serve did not start: $(cat "$WORK/serve.stdout" "$WORK/serve.stderr")"
+serve_start "$STORE"
 SERVE_URL=$SERVE_BASE/bench/big/resolve/main/model.bin
 say "model-redirect serve (pid $SERVE_PID, JAVA_OPTS='${JAVA_OPTS:-}') serves $SERVE_URL"
 

@@ -1,7 +1,9 @@
 // Downloads a whole Hub repository with the npm client @huggingface/hub (snapshotDownload) into a cache folder.
 //
-//   node snapshot.mjs --endpoint URL --repo ORG/NAME --cache-dir DIR [--revision REV]
+//   node snapshot.mjs --endpoint URL --repo ORG/NAME --cache-dir DIR [--revision REV] [--token TOKEN]
 //
+// --token is sent as `Authorization: Bearer TOKEN` (the client's accessToken); a CA for an https endpoint comes from
+// NODE_EXTRA_CA_CERTS.
 // Prints one JSON object on stdout, {"path": "<snapshot folder>"}; on failure {"error": "..."} and exit code 1.
 // The library's own messages (console.debug/info/log) go to stderr so stdout stays JSON.
 import { snapshotDownload } from "@huggingface/hub";
@@ -14,7 +16,7 @@ const args = {};
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   if (!argv[i].startsWith("--") || argv[i + 1] === undefined) {
-    console.error(`usage: node snapshot.mjs --endpoint URL --repo ORG/NAME --cache-dir DIR [--revision REV]`);
+    console.error(`usage: node snapshot.mjs --endpoint URL --repo ORG/NAME --cache-dir DIR [--revision REV] [--token TOKEN]`);
     process.exit(2);
   }
   args[argv[i].slice(2)] = argv[i + 1];
@@ -32,6 +34,7 @@ try {
     revision: args.revision ?? "main",
     hubUrl: args.endpoint,
     cacheDir: args["cache-dir"],
+    ...(args.token ? { accessToken: args.token } : {}),
   });
   process.stdout.write(JSON.stringify({ path }) + "\n");
 } catch (err) {

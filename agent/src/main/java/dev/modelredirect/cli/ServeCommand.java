@@ -5,7 +5,9 @@ import dev.modelredirect.config.Key;
 import dev.modelredirect.fetch.ProgressListener;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.log.Log;
+import dev.modelredirect.serve.AccessTokens;
 import dev.modelredirect.serve.HubServer;
+import dev.modelredirect.serve.PemTls;
 import dev.modelredirect.store.ModelStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,15 +17,19 @@ import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 
 /**
- * {@code serve [--port N] [--bind ADDR] [--threads N]}: serves the store read-only over the Hub's HTTP protocol until
- * the process is stopped (SIGTERM, Ctrl-C). The first line on stdout is
- * {@code model-redirect: serving <store> at http://ADDRESS:PORT}. When the endpoint key is given explicitly (option,
+ * {@code serve [--port N] [--bind ADDR] [--threads N] [--tls-cert PEM --tls-key PEM] [--token-file FILE]}: serves the
+ * store read-only over the Hub's HTTP protocol until the process is stopped (SIGTERM, Ctrl-C). The first line on
+ * stdout is {@code model-redirect: serving <store> at http[s]://ADDRESS:PORT}. On a non-loopback address without a
+ * token file it warns, in one line, that anyone who reaches the port can read the store. When the endpoint key is given explicitly (option,
  * system property or {@code MODEL_REDIRECT_ENDPOINT}) and the store is writable and not offline, it is a pull-through
  * mirror of that endpoint.
  */
@@ -47,12 +53,15 @@ final class ServeCommand extends StoreCommand {
     @Override
     public String help() {
         return String.join("\n",
-                "Usage: java -jar model-redirect.jar serve [--port N] [--bind ADDR] [--threads N] [options]",
+                "Usage: java -jar model-redirect.jar serve [--port N] [--bind ADDR] [--threads N]",
+                "                                          [--tls-cert PEM --tls-key PEM] [--token-file FILE] [options]",
                 "",
                 "Serves the store's hub/ folder over the Hugging Face Hub's HTTP protocol (resolve, revision, tree and",
                 "paths-info requests), so that other machines and the Hub's own clients set it as their endpoint:",
                 "  -Dmodel.redirect.endpoint=http://HOST:PORT, HF_ENDPOINT=http://HOST:PORT, hubUrl in @huggingface/hub.",
-                "The first line on stdout is 'model-redirect: serving <store> at http://ADDRESS:PORT'; then one line",
+                "GET / is a status page (models, revisions, sizes, pins, hits and misses, the client commands);",
+                "GET /api/status is the same as JSON.",
+                "The first line on stdout is 'model-redirect: serving <store> at http[s]://ADDRESS:PORT'; then one line",
                 "per request on stderr (method, path, status, bytes, milliseconds; none with --log quiet). Runs until",
                 "stopped with Ctrl-C or SIGTERM.",
                 "",
@@ -70,9 +79,17 @@ final class ServeCommand extends StoreCommand {
                 "Options:",
                 "  --port N           port to listen on (default " + DEFAULT_PORT + "; 0 picks a free port)",
                 "  --bind ADDR        address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every",
-                "                     interface: anyone who reaches it can read the whole store)",
-                "  --threads N        requests handled at once (default " + HubServer.Options.DEFAULT_THREADS
-                        + "); more wait in a queue",
+                "                     interface: anyone who reaches it can read the whole store, unless --token-file)",
+                "  --tls-cert PEM     speak HTTPS with this certificate chain (PEM, server certificate first);",
+                "  --tls-key PEM      and its unencrypted private key (PEM, PKCS#8 or PKCS#1). Clients trust",
+                "                     the CA with ca-file=CA.pem (the agent), SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,",
+                "                     curl --cacert",
+                "  --token-file FILE  every request needs 'Authorization: Bearer TOKEN' with a token of FILE",
+                "                     (one a line, like hf_...; # starts a comment), else 401; clients set",
+                "                     HF_TOKEN. FILE is re-read when it changes: delete a line to revoke a token.",
+                "                     Tokens are never logged",
+                "  --threads N        connections served at once, one thread each (default "
+                        + HubServer.Options.DEFAULT_THREADS + "); more wait to be accepted",
                 "  --json             print the first line as JSON: {\"store\", \"url\", \"upstream\"}",
                 "",
                 StoreOptions.HELP);
@@ -80,7 +97,7 @@ final class ServeCommand extends StoreCommand {
 
     @Override
     Set<String> valuedOptions() {
-        return Set.of("port", "bind", "threads");
+        return Set.of("port", "bind", "threads", "tls-cert", "tls-key", "token-file");
     }
 
     @Override
@@ -89,13 +106,22 @@ final class ServeCommand extends StoreCommand {
             throw new UsageException("'serve' takes no SOURCE, got '" + args.positional().get(0) + "'");
         }
         int port = number(args, "port", DEFAULT_PORT, 0, 65535);
-        int threads = number(args, "threads", HubServer.Options.DEFAULT_THREADS, 1, 1024);
+        int threads = number(args, "threads", HubServer.Options.DEFAULT_THREADS, 1, 4096);
         InetAddress bind;
         String bindText = args.option("bind") == null ? "127.0.0.1" : args.option("bind");
         try {
             bind = InetAddress.getByName(bindText);
         } catch (UnknownHostException ex) {
             throw new UsageException("--bind '" + bindText + "' is not an address of this machine");
+        }
+        SSLContext tls;
+        AccessTokens tokens;
+        try {
+            tls = tls(args);
+            tokens = tokens(args);
+        } catch (IOException ex) {
+            err.println("model-redirect: serve: " + ex.getMessage());
+            return 1;
         }
         Config config = StoreOptions.load(args, err);
         ModelStore mirror = null;
@@ -121,7 +147,7 @@ final class ServeCommand extends StoreCommand {
             }
         }
         HubServer.Options options = HubServer.Options.loopback(config.store()).withAddress(bind, port)
-                .withThreads(threads);
+                .withThreads(threads).withTls(tls).withTokens(tokens).withLockfile(config.lockfile());
         if (mirror != null) {
             options = options.withUpstream(mirror, upstream);
         }
@@ -151,6 +177,10 @@ final class ServeCommand extends StoreCommand {
             out.println("model-redirect: serving " + config.store() + " at " + server.url());
         }
         out.flush();
+        String exposed = exposureWarning(bind, server.port(), tokens != null, config.store().toString());
+        if (exposed != null) {
+            Log.warn("%s", exposed);
+        }
         if (!Files.isDirectory(config.store().resolve("hub"))) {
             Log.info("serve: %s has no hub/ folder yet: every request is a miss", config.store());
         }
@@ -186,6 +216,55 @@ final class ServeCommand extends StoreCommand {
             mirror.close();
         }
         stopped.countDown();
+    }
+
+    /**
+     * The one warning line for a server other machines can reach without a token, or null: who can read what.
+     */
+    static String exposureWarning(InetAddress bind, int port, boolean tokens, String store) {
+        if (tokens || bind.isLoopbackAddress()) {
+            return null;
+        }
+        String who = bind.isAnyLocalAddress() ? "anyone who can reach any address of this machine"
+                : "anyone who can reach " + bind.getHostAddress();
+        return "serve: no --token-file: " + who + " on port " + port + " can read every model in " + store
+                + "; give --token-file FILE to require a bearer token";
+    }
+
+    /** The TLS context of --tls-cert and --tls-key, or null when neither is given. */
+    private static SSLContext tls(Arguments args) throws UsageException, IOException {
+        String cert = args.option("tls-cert");
+        String key = args.option("tls-key");
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new UsageException("--tls-cert and --tls-key go together: give the certificate chain and its "
+                    + "private key (both PEM)");
+        }
+        try {
+            return PemTls.context(Path.of(cert), Path.of(key));
+        } catch (InvalidPathException ex) {
+            throw new UsageException("--tls-cert/--tls-key: " + ex.getMessage());
+        }
+    }
+
+    private static AccessTokens tokens(Arguments args) throws IOException {
+        String file = args.option("token-file");
+        if (file == null) {
+            return null;
+        }
+        try {
+            AccessTokens tokens = AccessTokens.load(Path.of(file));
+            if (tokens.count() == 0) {
+                Log.warn("serve: the token file %s holds no token: every request is refused until one is added",
+                        tokens.file());
+            }
+            return tokens;
+        } catch (IOException | InvalidPathException ex) {
+            throw new IOException("--token-file " + file + " cannot be read (" + ex.getClass().getSimpleName()
+                    + "); give a file of one token a line, readable by this user", ex);
+        }
     }
 
     private static boolean endpointGiven(Arguments args) {

@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  * {@code ARTIFACT//metadata.json}; paths are checked as the store checks them, and temporary files (a name starting
  * with {@code .}) are never served.
  */
-final class DjlRepositoryRoute {
+final class DjlRepositoryRoute implements Route {
     /** What one answer sent, for the server's log line. */
     record Sent(int status, long bytes) {
     }
@@ -37,6 +37,17 @@ final class DjlRepositoryRoute {
     static boolean matches(String rawPath) {
         String path = rawPath == null ? "" : rawPath.replaceAll("/{2,}", "/");
         return path.startsWith("/model/") || path.startsWith("/dataset/");
+    }
+
+    @Override
+    public boolean answer(Call call) throws IOException, ServeError {
+        if (!matches(call.exchange().getRequestURI().getRawPath())) {
+            return false;
+        }
+        Sent sent = answer(call.exchange());
+        call.status = sent.status();
+        call.bytes = sent.bytes();
+        return true;
     }
 
     /** Answers the exchange with the stored file. */

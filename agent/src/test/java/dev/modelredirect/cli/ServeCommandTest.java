@@ -79,4 +79,35 @@ class ServeCommandTest {
         assertThat(ServeCommand.loopsBack("https://huggingface.co", loopback, 8080)).isFalse();
         assertThat(ServeCommand.loopsBack("http://127.0.0.1:8080", loopback, 0)).isFalse();
     }
+
+    @Test
+    void onlyAServerOthersCanReachWithoutATokenFileIsWarnedAbout() throws Exception {
+        assertThat(ServeCommand.exposureWarning(InetAddress.getByName("0.0.0.0"), 8080, false, "/srv/models"))
+                .isEqualTo("serve: no --token-file: anyone who can reach any address of this machine on port 8080 "
+                        + "can read every model in /srv/models; give --token-file FILE to require a bearer token");
+        assertThat(ServeCommand.exposureWarning(InetAddress.getByName("192.0.2.7"), 80, false, "s"))
+                .contains("anyone who can reach 192.0.2.7 on port 80");
+        assertThat(ServeCommand.exposureWarning(InetAddress.getByName("0.0.0.0"), 8080, true, "s")).isNull();
+        assertThat(ServeCommand.exposureWarning(InetAddress.getByName("127.0.0.1"), 8080, false, "s")).isNull();
+        assertThat(ServeCommand.exposureWarning(InetAddress.getByName("::1"), 8080, false, "s")).isNull();
+    }
+
+    @Test
+    void badTlsOrTokenFilesStopServeWithOneLineNamingTheFile() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Path absent = store.resolve("absent.pem");
+        assertThat(new Main().run(new String[] {"serve", "--store", store.toString(), "--tls-cert", absent.toString()},
+                out, errStream)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tls-cert and --tls-key go together");
+        err.reset();
+        assertThat(new Main().run(new String[] {"serve", "--store", store.toString(), "--tls-cert", absent.toString(),
+            "--tls-key", absent.toString()}, out, errStream)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(absent + " does not exist");
+        err.reset();
+        assertThat(new Main().run(new String[] {"serve", "--store", store.toString(), "--token-file",
+            store.resolve("no-tokens").toString()}, out, errStream)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token-file").contains("cannot be read");
+    }
 }

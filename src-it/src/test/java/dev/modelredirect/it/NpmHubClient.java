@@ -50,12 +50,34 @@ final class NpmHubClient {
 
     /** {@code snapshotDownload} of {@code repo} from {@code endpoint} into {@code cacheDir}; the folder it returns. */
     Path snapshotDownload(Path work, String endpoint, String repo, Path cacheDir) {
-        ChildJvm.Exit exit = ChildJvm.program(work, node.toString(), folder.resolve("snapshot.mjs").toString(),
-                "--endpoint", endpoint, "--repo", repo, "--cache-dir", cacheDir.toString()).run(NODE_TIMEOUT);
+        return snapshotDownload(work, endpoint, repo, cacheDir, null, null);
+    }
+
+    /**
+     * The same with {@code token} as the client's access token (null for none), trusting the PEM file {@code caFile}
+     * (NODE_EXTRA_CA_CERTS; null for none).
+     */
+    Path snapshotDownload(Path work, String endpoint, String repo, Path cacheDir, String token, Path caFile) {
+        ChildJvm.Exit exit = run(work, endpoint, repo, cacheDir, token, caFile);
         assertThat(exit.code()).as("node snapshot.mjs\n%s", exit.describe()).isZero();
         Map<String, Object> printed = Json.parseObject(exit.stdout().strip());
         assertThat(printed.get("path")).as("path printed by snapshot.mjs: %s", exit.stdout()).isNotNull();
         return Path.of((String) printed.get("path")).toAbsolutePath().normalize();
+    }
+
+    /** Runs {@code snapshot.mjs}; its exit, whatever it is. */
+    ChildJvm.Exit run(Path work, String endpoint, String repo, Path cacheDir, String token, Path caFile) {
+        List<String> command = new java.util.ArrayList<>(List.of(node.toString(),
+                folder.resolve("snapshot.mjs").toString(), "--endpoint", endpoint, "--repo", repo, "--cache-dir",
+                cacheDir.toString()));
+        if (token != null) {
+            command.addAll(List.of("--token", token));
+        }
+        ChildJvm.Builder builder = ChildJvm.program(work, command.toArray(new String[0]));
+        if (caFile != null) {
+            builder.env("NODE_EXTRA_CA_CERTS", caFile.toString());
+        }
+        return builder.run(NODE_TIMEOUT);
     }
 
     private static boolean installedVersionMatches(Path sources, Path folder) throws IOException {

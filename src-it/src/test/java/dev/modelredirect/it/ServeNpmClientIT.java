@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.Test;
 class ServeNpmClientIT {
     private static final String CONFIG = "{\"model_type\":\"tiny\",\"hidden_size\":8}\n";
     private static final String VOCAB = "[PAD]\n[UNK]\nhello\n";
-    private static final Pattern FIRST_LINE = Pattern.compile("^model-redirect: serving (.+) at (http://127\\.0\\.0\\.1:\\d+)\\n");
 
     private static NpmHubClient client;
 
@@ -60,7 +57,7 @@ class ServeNpmClientIT {
         hub.close(); // from here on, every byte comes from serve
 
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", store.toString()).start()) {
-            String url = awaitUrl(serve, store);
+            String url = ServeProcess.awaitUrl(serve, store);
 
             Path snapshot = client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache"));
             assertThat(snapshot).isEqualTo(work.resolve("npm-cache/models--org--tiny/snapshots/" + commit));
@@ -88,7 +85,7 @@ class ServeNpmClientIT {
         Path mirror = work.resolve("mirror");
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", mirror.toString(),
                 "--endpoint", hub.endpoint()).start()) {
-            String url = awaitUrl(serve, mirror);
+            String url = ServeProcess.awaitUrl(serve, mirror);
             assertSnapshot(client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache-1")));
             assertThat(hub.contentGets()).as("content GETs upstream: %s", hub.requests()).isEqualTo(3);
             assertThat(RepoFolder.model(mirror, "org/tiny").blob(weights.sha256())).isRegularFile();
@@ -97,16 +94,6 @@ class ServeNpmClientIT {
             assertSnapshot(client.snapshotDownload(work, url, "org/tiny", work.resolve("npm-cache-2")));
             assertThat(hub.requests()).as("the second client is served from the mirror's store").isEmpty();
         }
-    }
-
-    private String awaitUrl(ChildJvm serve, Path store) {
-        Poll.until(Duration.ofSeconds(30), "serve prints its URL", () -> FIRST_LINE.matcher(serve.stdout()).find()
-                || !serve.isAlive(), () -> "stdout: " + serve.stdout() + "\nstderr: " + serve.stderr());
-        Matcher matcher = FIRST_LINE.matcher(serve.stdout());
-        assertThat(matcher.find()).as("first line of serve\nstdout: %s\nstderr: %s", serve.stdout(),
-                serve.stderr()).isTrue();
-        assertThat(matcher.group(1)).isEqualTo(store.toString());
-        return matcher.group(2);
     }
 
     private void assertSnapshot(Path snapshot) throws IOException {
