@@ -22,6 +22,7 @@ import java.util.Set;
  * @param engines  keep DJL engine libraries in the store
  * @param strict   stop on a bad key or a hook that cannot be installed
  * @param log      verbosity on stderr
+ * @param network  connections, extra trusted certificates and proxies of the HTTP client
  * @param problems one line per bad key or value, already phrased for the user
  */
 public record Config(
@@ -35,6 +36,7 @@ public record Config(
         boolean engines,
         boolean strict,
         Log.Level log,
+        NetworkSettings network,
         List<String> problems) {
 
     /** Hugging Face's public Hub, the default endpoint. */
@@ -44,6 +46,7 @@ public record Config(
     public String toString() {
         return "Config[store=" + store + ", endpoint=" + endpoint + ", token=" + token.map(Secret::toString).orElse("none")
                 + ", offline=" + offline + ", lockfile=" + lockfile + ", paths=" + paths + ", hooks="
-                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log + "]";
+                + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log
+                + ", network=" + network + "]";
     }
 }

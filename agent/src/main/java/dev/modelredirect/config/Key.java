@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** The configuration keys of the SPEC, with the three spellings each can be given under. */
 public enum Key {
-    STORE, ENDPOINT, TOKEN, OFFLINE, LOCKFILE, PATHS, HOOKS, ENGINES, STRICT, LOG;
+    STORE, ENDPOINT, TOKEN, OFFLINE, LOCKFILE, PATHS, HOOKS, ENGINES, STRICT, LOG, CONNECTIONS, CA_FILE;
 
-    /** The name users type in agent arguments and options: {@code store}, {@code lockfile}... */
+    /** The name users type in agent arguments and options: {@code store}, {@code lockfile}, {@code ca-file}... */
     public String keyName() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** {@code model.redirect.store} */
@@ -25,7 +25,7 @@ public enum Key {
     public static Key byName(String word) {
         String normalized = word.trim().toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
         for (Key key : values()) {
-            if (key.keyName().equals(normalized)) {
+            if (key.keyName().replace('-', '.').equals(normalized)) {
                 return key;
             }
         }

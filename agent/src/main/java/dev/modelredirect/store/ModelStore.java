@@ -4,6 +4,7 @@ import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.SafePaths;
 
 import dev.modelredirect.config.Config;
+import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.fetch.AuthPolicy;
 import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.fetch.Http;
@@ -37,14 +38,23 @@ public final class ModelStore implements Closeable {
      * @param retry      retry policy of every request
      * @param downloads  transfer tuning
      * @param progress   where download progress goes
+     * @param network    proxies and extra trusted certificates of every connection
      */
     public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
-            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress,
+            NetworkSettings network) {
 
-        /** The options a configuration implies, with default transfer settings. */
+        /** Options that connect directly, trusting the JDK's certificate authorities only. */
+        public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
+                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, NetworkSettings.DIRECT);
+        }
+
+        /** The options a configuration implies: its connection count, proxies and trust, default tuning else. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress);
+                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT.withConnections(config.network().connections()),
+                    progress, config.network());
         }
     }
 
@@ -181,7 +191,7 @@ public final class ModelStore implements Closeable {
             throw new IllegalStateException("no HTTP client may be made offline");
         }
         if (http == null) {
-            http = new Http(new AuthPolicy(options.endpoint(), options.token()), options.retry());
+            http = new Http(new AuthPolicy(options.endpoint(), options.token()), options.retry(), options.network());
         }
         return http;
     }
