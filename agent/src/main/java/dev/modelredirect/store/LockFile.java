@@ -183,7 +183,8 @@ public final class LockFile {
             if (pin.containsKey("commit")) {
                 String type = JsonValues.string(pin, "type");
                 parsed = new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
-                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files);
+                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files,
+                        new FileFilter(patterns(pin, "include"), patterns(pin, "exclude")));
             } else {
                 parsed = new Pin.Url(JsonValues.requiredString(pin, "url"), JsonValues.string(pin, "finalUrl"),
                         JsonValues.string(pin, "etag"), JsonValues.string(pin, "lastModified"), files);
@@ -195,6 +196,26 @@ public final class LockFile {
             pins.put(entry.getKey(), parsed);
         }
         return pins;
+    }
+
+    /** The strings of an optional array of patterns; anything else in it is an error. */
+    private static List<String> patterns(Map<String, Object> pin, String key) {
+        Object value = pin.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || list.size() > FileFilter.MAX_PATTERNS) {
+            throw new JsonException("'" + key + "' is not an array of at most " + FileFilter.MAX_PATTERNS
+                    + " patterns");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object element : list) {
+            if (!(element instanceof String text)) {
+                throw new JsonException("'" + key + "' holds " + element + ", not a pattern string");
+            }
+            out.add(text);
+        }
+        return out;
     }
 
     /**
@@ -219,6 +240,9 @@ public final class LockFile {
             }
             if (SafePaths.problem(hub.revision()) != null) {
                 return "revision '" + hub.revision() + "': " + SafePaths.problem(hub.revision());
+            }
+            if (hub.filter().problem() != null) {
+                return "include/exclude: " + hub.filter().problem();
             }
         }
         for (PinnedFile file : pin.files()) {
@@ -261,6 +285,12 @@ public final class LockFile {
                 pin.put("repo", hub.repo());
                 pin.put("revision", hub.revision());
                 pin.put("commit", hub.commit());
+                if (!hub.filter().include().isEmpty()) {
+                    pin.put("include", hub.filter().include());
+                }
+                if (!hub.filter().exclude().isEmpty()) {
+                    pin.put("exclude", hub.filter().exclude());
+                }
             } else if (entry.getValue() instanceof Pin.Url url) {
                 pin.put("url", url.url());
                 putIfPresent(pin, "finalUrl", url.finalUrl());

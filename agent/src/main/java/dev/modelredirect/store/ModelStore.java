@@ -136,6 +136,39 @@ public final class ModelStore implements Closeable {
         return resolve(parsed);
     }
 
+    /**
+     * {@link #resolve(String)} of a whole repository restricted to the files {@code filter} lets through (recorded
+     * in the pin, so a later resolution of the pinned source fetches the same files).
+     *
+     * @throws StoreException when the source is not a whole Hub repository, or the patterns are unusable
+     */
+    public Resolution resolve(String source, FileFilter filter) throws IOException {
+        return resolve(withFilter(parse(source), filter));
+    }
+
+    /** {@link #update(String)} restricted to the files {@code filter} lets through. */
+    public Update update(String source, FileFilter filter) throws IOException {
+        Source parsed = withFilter(parse(source), filter);
+        Update update = hubResolver.update((Source.Hub) parsed);
+        statistics.record(update.resolution());
+        recordLastUse(parsed);
+        return update;
+    }
+
+    private static Source withFilter(Source source, FileFilter filter) throws StoreException {
+        if (filter == null) {
+            return source;
+        }
+        if (!(source instanceof Source.Hub hub) || !hub.isSnapshot()) {
+            throw new StoreException(source.spelled() + ": --include/--exclude apply to a whole Hub repository "
+                    + "(hf://ORG/NAME[@REV]); name the repository, or drop the patterns");
+        }
+        if (filter.problem() != null) {
+            throw new StoreException(source.spelled() + ": " + filter.problem() + "; give shorter patterns");
+        }
+        return hub.withFilter(filter);
+    }
+
     /** {@link #resolve(String)} for a parsed source. */
     public Resolution resolve(Source source) throws IOException {
         long start = System.nanoTime();
