@@ -14,8 +14,11 @@ import java.util.List;
  * a steal, but never below the bytes its connection has already {@linkplain #reserve reserved} to read.
  */
 final class RangePlan {
-    /** Written bytes are recorded in the journal at least this often per connection: the most a kill can lose. */
-    static final long RECORD_EVERY = 1L << 20;
+    /**
+     * Written bytes are recorded in the journal at least this often per connection: the most a kill can lose is
+     * this plus what was in flight, under the 1 MiB per connection promised.
+     */
+    static final long RECORD_EVERY = 512L << 10;
     /** A steal leaves both halves at least this long. */
     static final long MIN_PIECE = 1L << 20;
 
