@@ -184,7 +184,8 @@ public final class LockFile {
                 String type = JsonValues.string(pin, "type");
                 parsed = new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
                         JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files,
-                        new FileFilter(patterns(pin, "include"), patterns(pin, "exclude")));
+                        new FileFilter(patterns(pin, "include", entry.getKey()),
+                                patterns(pin, "exclude", entry.getKey())));
             } else {
                 parsed = new Pin.Url(JsonValues.requiredString(pin, "url"), JsonValues.string(pin, "finalUrl"),
                         JsonValues.string(pin, "etag"), JsonValues.string(pin, "lastModified"), files);
@@ -199,19 +200,20 @@ public final class LockFile {
     }
 
     /** The strings of an optional array of patterns; anything else in it is an error. */
-    private static List<String> patterns(Map<String, Object> pin, String key) {
+    private static List<String> patterns(Map<String, Object> pin, String key, String source) {
         Object value = pin.get(key);
         if (value == null) {
             return List.of();
         }
         if (!(value instanceof List<?> list) || list.size() > FileFilter.MAX_PATTERNS) {
-            throw new JsonException("'" + key + "' is not an array of at most " + FileFilter.MAX_PATTERNS
-                    + " patterns");
+            throw new JsonException("source '" + source + "': '" + key + "' is not an array of at most "
+                    + FileFilter.MAX_PATTERNS + " patterns");
         }
         List<String> out = new ArrayList<>();
         for (Object element : list) {
             if (!(element instanceof String text)) {
-                throw new JsonException("'" + key + "' holds " + element + ", not a pattern string");
+                throw new JsonException("source '" + source + "': '" + key + "' holds " + element
+                        + ", not a pattern string");
             }
             out.add(text);
         }
