@@ -133,6 +133,15 @@ public final class FakeHub extends Dispatcher implements Closeable {
     private final java.util.concurrent.atomic.AtomicLong contentBytes = new java.util.concurrent.atomic.AtomicLong();
 
     public FakeHub() throws IOException {
+        this(null);
+    }
+
+    /** A hub and CDN that speak TLS with {@code tls} (a server socket factory), when not null. */
+    public FakeHub(javax.net.ssl.SSLSocketFactory tls) throws IOException {
+        if (tls != null) {
+            hub.useHttps(tls);
+            cdn.useHttps(tls);
+        }
         hub.setDispatcher(this);
         cdn.setDispatcher(new Dispatcher() {
             @Override
