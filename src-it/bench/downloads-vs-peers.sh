@@ -131,7 +131,8 @@ timed() {
 fresh() { rm -rf "$WORK/out"; mkdir -p "$WORK/out"; sync; }
 check() { [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]] || die "$1: wrong sha256"; }
 pulled() { echo "$WORK/out/store/url/127.0.0.1_$1/$2"; }
-mr() { java "${JAVA_ARGS[@]}" -Dmodel.redirect.connections="$CONNECTIONS" -jar "$JAR" pull "$1" --store "$WORK/out/store"; }
+MR=(java "${JAVA_ARGS[@]}" -Dmodel.redirect.connections="$CONNECTIONS" -jar "$JAR" pull)
+mr() { "${MR[@]}" "$1" --store "$WORK/out/store"; }
 
 RESUME=""
 RANDOM=$SEED
@@ -142,7 +143,7 @@ for round in $(seq "$ROUNDS"); do
     check "$WORK/out/slow.bin" "$SLOW_SHA"
     fresh; timed aria2_slow "$round" aria2c -x4 -q --allow-overwrite=true -d "$WORK/out" -o slow.bin "$SLOW_URL"
     check "$WORK/out/slow.bin" "$SLOW_SHA"
-    fresh; timed mr_slow "$round" mr "$SLOW_URL"
+    fresh; timed mr_slow "$round" "${MR[@]}" "$SLOW_URL" --store "$WORK/out/store"
     check "$(pulled "$SPORT" slow.bin)" "$SLOW_SHA"
 
     # one kill -9 at a random point of a throttled pull, then the same pull again
@@ -171,7 +172,7 @@ for round in $(seq "$ROUNDS"); do
     fresh
     [[ ${DROP_CACHE:-0} == 1 ]] && { echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
     cat "$FAST" >/dev/null
-    timed mr_fast "$round" mr "$FAST_URL"
+    timed mr_fast "$round" "${MR[@]}" "$FAST_URL" --store "$WORK/out/store"
     check "$(pulled "$PORT" fast.bin)" "$FAST_SHA"
 done
 LOAD_AFTER=$(uptime | sed 's/.*load average: //')

@@ -275,7 +275,9 @@ final class ChunkedTransfer {
                 end = segment.end;
             }
             HttpUrl used = currentUrl();
-            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1));
+            Http.Abort abort = new Http.Abort();
+            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1))
+                    .tag(Http.Abort.class, abort);
             if (job.validator() != null) {
                 request.header("If-Range", job.validator());
             }
@@ -296,6 +298,12 @@ final class ChunkedTransfer {
                             + response.header("Content-Range") + "'; try again later or use another mirror");
                 }
                 copy(response.body().source(), segment, buffer);
+                synchronized (this) {
+                    if (segment.end < end) {
+                        // an idle connection took the rest: drop this one rather than read on for nothing
+                        abort.now();
+                    }
+                }
             } catch (IOException ex) {
                 if (ex instanceof FetchException || ex instanceof RangesUnsupportedException
                         || Transfers.isInterruption(ex)) {

@@ -47,6 +47,24 @@ public final class Http implements Closeable {
         ALL
     }
 
+    /**
+     * A handle that ends a request's exchange at once: put it on the request as a tag
+     * ({@code builder.tag(Http.Abort.class, abort)}); {@link #now()} closes the connection, so the unread rest of a
+     * body is neither drained nor sent further by the server (closing a response normally reads on for a while to
+     * keep the connection).
+     */
+    public static final class Abort {
+        private volatile okhttp3.Call call;
+
+        /** Cancels the request's current call, if any. */
+        public void now() {
+            okhttp3.Call current = call;
+            if (current != null) {
+                current.cancel();
+            }
+        }
+    }
+
     /** Cleartext only: built without the TLS set-up (trust store, socket factory) that plain http never needs. */
     private final OkHttpClient client;
     /** The TLS client, made from {@link #client} on the first https request. */
@@ -219,7 +237,12 @@ public final class Http implements Closeable {
             proxies.check(request.url());
             OkHttpClient chosen = clientFor(request.url());
             try {
-                Response response = chosen.newCall(request).execute();
+                okhttp3.Call call = chosen.newCall(request);
+                Abort abort = request.tag(Abort.class);
+                if (abort != null) {
+                    abort.call = call;
+                }
+                Response response = call.execute();
                 if (!RetryPolicy.isRetryableStatus(response.code())) {
                     return response;
                 }
