@@ -48,6 +48,8 @@ final class ChunkedTransfer {
     private final long size;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong transferred = new AtomicLong();
+    /** CPU time of the connection threads, for the debug breakdown. */
+    private final AtomicLong workerCpu = new AtomicLong();
     private final Intervals written = new Intervals();
     private final RangePlan plan;
     private final long window;
@@ -98,6 +100,7 @@ final class ChunkedTransfer {
         List<Thread> workers = new ArrayList<>();
         Flusher flusher = null;
         long started = System.nanoTime();
+        long cpuStart = threadCpu();
         long hashWait = 0;
         long hashNanos = 0;
         try {
@@ -141,9 +144,10 @@ final class ChunkedTransfer {
             channel.truncate(size);
             channel.force(true);
             Log.debug("%s: %d bytes in %d ms over %d connections (%d steals); hashing %d ms, hasher waited %d ms, "
-                    + "final fsync %d ms", job.label(), transferred.get(), (syncStart - started) / 1_000_000,
-                    settings.connections(), steals(), hashNanos / 1_000_000, hashWait / 1_000_000,
-                    (System.nanoTime() - syncStart) / 1_000_000);
+                    + "final fsync %d ms; CPU: hasher %d ms, connections %d ms", job.label(), transferred.get(),
+                    (syncStart - started) / 1_000_000, settings.connections(), steals(), hashNanos / 1_000_000,
+                    hashWait / 1_000_000, (System.nanoTime() - syncStart) / 1_000_000,
+                    (threadCpu() - cpuStart) / 1_000_000, workerCpu.get() / 1_000_000);
             return hashing.finish();
         } finally {
             if (flusher != null) {
@@ -218,8 +222,15 @@ final class ChunkedTransfer {
         return null;
     }
 
+    /** This thread's CPU time in nanoseconds, or 0 where the JVM cannot tell. */
+    private static long threadCpu() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
+    }
+
     private void work() {
         RangePlan.Segment segment = null;
+        long cpuStart = threadCpu();
         try {
             ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
             while ((segment = claim()) != null) {
@@ -245,6 +256,7 @@ final class ChunkedTransfer {
                     // the bytes are refetched next time
                 }
             }
+            workerCpu.addAndGet(threadCpu() - cpuStart);
         }
     }
 
