@@ -1,5 +1,6 @@
 package dev.modelredirect.fetch;
 
+import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.files.GroupAccess;
 import dev.modelredirect.log.Log;
 import java.io.IOException;
@@ -39,10 +40,9 @@ public final class FileDownloader {
      * @param parallelThreshold the smallest size downloaded in parallel chunks
      */
     public record Settings(long chunkSize, int connections, long parallelThreshold) {
-        /** The connections of {@link #DEFAULT}: as many as {@code aria2c -x4} and Hugging Face's own clients open. */
-        public static final int DEFAULT_CONNECTIONS = 4;
-        /** 16 MiB chunks over 4 connections, for files of 32 MiB and more. */
-        public static final Settings DEFAULT = new Settings(16L << 20, DEFAULT_CONNECTIONS, 32L << 20);
+        /** 16 MiB chunks over {@link NetworkSettings#DEFAULT_CONNECTIONS} connections, for files of 32 MiB and more. */
+        public static final Settings DEFAULT = new Settings(16L << 20, NetworkSettings.DEFAULT_CONNECTIONS,
+                32L << 20);
 
         /** These settings with another connection count. */
         public Settings withConnections(int count) {
