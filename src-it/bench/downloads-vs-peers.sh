@@ -150,7 +150,8 @@ for round in $(seq "$ROUNDS"); do
     fresh
     before=$(sent)
     delay=$(awk -v r=$RANDOM 'BEGIN {printf "%.2f", 1.2 + 2.0 * r / 32767}')
-    mr "$SLOW_URL" >"$WORK/logs/killed.$round.log" 2>&1 &
+    # the java process itself is the background job, so the kill reaches it (not a subshell around it)
+    "${MR[@]}" "$SLOW_URL" --store "$WORK/out/store" >"$WORK/logs/killed.$round.log" 2>&1 &
     victim=$!
     sleep "$delay"
     kill -KILL "$victim" 2>/dev/null || true

@@ -2,6 +2,7 @@ package dev.modelredirect.cli;
 
 import dev.modelredirect.config.Config;
 import dev.modelredirect.fetch.ConsoleProgress;
+import dev.modelredirect.fetch.Http;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.store.FileFilter;
 import dev.modelredirect.store.ModelStore;
@@ -87,6 +88,9 @@ final class PullCommand extends StoreCommand {
     @Override
     int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         Config config = StoreOptions.load(args, err);
+        if (!config.offline()) {
+            Http.preload();
+        }
         boolean update = args.flag("update");
         FileFilter filter = args.values("include").isEmpty() && args.values("exclude").isEmpty() ? null
                 : new FileFilter(args.values("include"), args.values("exclude"));

@@ -37,7 +37,7 @@ final class ChunkedTransfer {
     private static final int BUFFER = 1 << 18;
     private static final int HASH_BUFFER = 1 << 20;
     /** Hashed data is flushed to disk in the background every this many bytes. */
-    private static final long FLUSH_EVERY = 64L << 20;
+    private static final long FLUSH_EVERY = 32L << 20;
     /** Fresh links asked for one file before a refusal counts as final. */
     private static final int MAX_REFRESHES = 3;
 

@@ -137,6 +137,28 @@ public final class Http implements Closeable {
         return retry;
     }
 
+    /**
+     * Loads and initialises the HTTP and hashing classes in a background thread, so a command that is about to
+     * download does not pay for it on the first request. Creates no client and opens no connection.
+     */
+    public static void preload() {
+        Thread thread = new Thread(() -> {
+            try {
+                ClassLoader loader = Http.class.getClassLoader();
+                for (String name : new String[] {"okhttp3.OkHttpClient", "okhttp3.OkHttpClient$Builder",
+                        "okhttp3.internal.platform.Platform", "okhttp3.Request$Builder", "okhttp3.HttpUrl",
+                        "okhttp3.internal.connection.RealCall", "okio.Buffer"}) {
+                    Class.forName(name, true, loader);
+                }
+                java.security.MessageDigest.getInstance("SHA-256").update(new byte[64]);
+            } catch (ReflectiveOperationException | java.security.GeneralSecurityException | LinkageError ex) {
+                Log.debug("preloading the HTTP classes failed (%s); they load on first use", ex);
+            }
+        }, "model-redirect-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     /** The product version from the jar manifest, or {@code dev}. */
     public static String version() {
         String version = Http.class.getPackage().getImplementationVersion();
