@@ -347,10 +347,13 @@ final class ChunkedTransfer {
                 return;
             }
             buffer.clear().limit(want);
-            int n = source.read(buffer);
-            if (n < 0) {
-                throw new IOException("connection closed at byte " + position);
+            // fill the whole buffer (a socket read gives 8 KiB at a time): one write, one bookkeeping per buffer
+            while (buffer.hasRemaining()) {
+                if (source.read(buffer) < 0) {
+                    throw new IOException("connection closed at byte " + (position + buffer.position()));
+                }
             }
+            int n = buffer.position();
             buffer.flip();
             Transfers.writeFully(channel, buffer, position);
             transferred.addAndGet(n);
@@ -358,7 +361,10 @@ final class ChunkedTransfer {
             boolean due;
             synchronized (this) {
                 due = plan.wrote(segment, n);
-                notifyAll();
+                if (due) {
+                    // the hasher is woken per journal entry, not per buffer: fewer context switches
+                    notifyAll();
+                }
             }
             if (due) {
                 record(segment);
