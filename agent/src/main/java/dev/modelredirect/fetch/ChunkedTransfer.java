@@ -348,12 +348,24 @@ final class ChunkedTransfer {
             }
             buffer.clear().limit(want);
             // fill the whole buffer (a socket read gives 8 KiB at a time): one write, one bookkeeping per buffer
-            while (buffer.hasRemaining()) {
-                if (source.read(buffer) < 0) {
-                    throw new IOException("connection closed at byte " + (position + buffer.position()));
+            IOException cut = null;
+            try {
+                while (buffer.hasRemaining()) {
+                    if (source.read(buffer) < 0) {
+                        cut = new IOException("connection closed at byte " + (position + buffer.position()));
+                        break;
+                    }
                 }
+            } catch (IOException ex) {
+                if (Transfers.isInterruption(ex)) {
+                    throw ex;
+                }
+                cut = ex;
             }
             int n = buffer.position();
+            if (n == 0) {
+                throw cut;
+            }
             buffer.flip();
             Transfers.writeFully(channel, buffer, position);
             transferred.addAndGet(n);
@@ -368,6 +380,10 @@ final class ChunkedTransfer {
             }
             if (due) {
                 record(segment);
+            }
+            if (cut != null) {
+                // what came before the cut is written and kept; the next request resumes after it
+                throw cut;
             }
         }
     }
