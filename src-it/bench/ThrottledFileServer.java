@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Benchmark server (not a test): serves one file over HTTP/1.1 on 127.0.0.1 with a strict per-connection rate limit,
  * as a CDN edge limits each connection: no burst allowance, the same budget for every request of a keep-alive
- * connection (a response starts with an empty budget). GET and HEAD, {@code Range: bytes=A-B} / {@code A-}, ETag, keep-alive. {@code GET /__sent} answers the
+ * connection (a response starts with an empty budget). GET and HEAD, {@code Range: bytes=A-B} / {@code A-}, ETag,
+ * keep-alive. {@code GET /__sent} answers the
  * body bytes written so far (all connections), so a harness can count what a client fetched.
  *
  * <p>Run: {@code java src-it/bench/ThrottledFileServer.java FILE PORT BYTES_PER_SECOND} (0: unlimited). Prints

@@ -46,7 +46,8 @@ final class PullCommand extends StoreCommand {
     @Override
     public String help() {
         return String.join("\n",
-                "Usage: java -jar model-redirect.jar pull [SOURCE...] [--update] [--include GLOB] [--exclude GLOB] [options]",
+                "Usage: java -jar model-redirect.jar pull [SOURCE...] [--update] [--include GLOB] [--exclude GLOB]",
+                "                                          [options]",
                 "",
                 "Downloads each SOURCE into the store, verified, and pins it in the lock file. A source already in",
                 "the store is a hit: no connection is opened. Without SOURCE, pulls every source of the lock file",
@@ -57,7 +58,8 @@ final class PullCommand extends StoreCommand {
                 "  --include GLOB  (repeatable) of a whole repository, only files whose path matches one GLOB",
                 "  --exclude GLOB  (repeatable) of a whole repository, no file whose path matches a GLOB",
                 "              fnmatch patterns over the whole path as `hf download` takes them ('*.json', 'onnx/*',",
-                "              'onnx/' for a folder); recorded in the lock file, so a later `pull` fetches the same files.",
+                "              'onnx/' for a folder); recorded in the lock file, so a later `pull` fetches the same",
+                "              files.",
                 "  --update    move pins forward: a branch or tag (hf://ORG/NAME@main, or no @REV) to the commit the",
                 "              Hub names now, downloading only the files that changed; a URL is revalidated with",
                 "              its ETag and Last-Modified and downloaded again only when the server has another",

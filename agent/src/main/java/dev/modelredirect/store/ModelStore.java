@@ -53,8 +53,9 @@ public final class ModelStore implements Closeable {
         /** The options a configuration implies: its connection count, proxies and trust, default tuning else. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT.withConnections(config.network().connections()),
-                    progress, config.network());
+                    RetryPolicy.DEFAULT,
+                    FileDownloader.Settings.DEFAULT.withConnections(config.network().connections()), progress,
+                    config.network());
         }
     }
 

@@ -90,7 +90,8 @@ class ResumeAtRandomKillPointsIT {
         assertThat(CdnTraffic.gets(hub, SIZE)).as("%s: GETs of bytes the journal recorded", what)
                 .noneMatch(r -> journaled.stream().anyMatch(j -> r.overlaps(j[0], j[1])));
         assertThat(unjournaledOnDisk).as("%s: bytes the killed pull wrote but had not journaled (4 connections, "
-                + "%d MiB sent to it, %d MiB journaled)", what, sentToKilled >> 20, PartialJournal.total(journaled) >> 20)
+                + "%d MiB sent to it, %d MiB journaled)", what, sentToKilled >> 20,
+                PartialJournal.total(journaled) >> 20)
                 .isLessThanOrEqualTo(4 * MIB);
         // The sharp bound (1.02x, measured by src-it/bench/downloads-vs-peers.sh) also counts what sat in the
         // kernel's socket buffers when the process died, which grows when the machine is loaded; this one catches a
