@@ -54,6 +54,13 @@ final class ChunkedTransfer {
     private final RangePlan plan;
     private final long window;
     private long hashed;
+    /** Someone (the hasher, or the connection writing right at {@code hashed}) is feeding the hash. */
+    private boolean hashBusy;
+    private Hashing hashing;
+    private Flusher flusher;
+    private long flushedAt;
+    /** Bytes hashed by a connection straight from its buffer, without reading them back. */
+    private long hashedInPlace;
     private IOException failure;
     private HttpUrl url;
     private int refreshes;
@@ -96,9 +103,8 @@ final class ChunkedTransfer {
         synchronized (this) {
             url = job.location().current();
         }
-        Hashing hashing = Hashing.forExpected(size, job.expected());
+        hashing = Hashing.forExpected(size, job.expected());
         List<Thread> workers = new ArrayList<>();
-        Flusher flusher = null;
         long started = System.nanoTime();
         long cpuStart = threadCpu();
         long hashWait = 0;
@@ -117,25 +123,22 @@ final class ChunkedTransfer {
                 worker.start();
             }
             byte[] buffer = new byte[HASH_BUFFER];
-            flusher = new Flusher(channel);
-            long flushedAt = 0;
-            while (hashed < size) {
+            synchronized (this) {
+                flusher = new Flusher(channel);
+            }
+            while (true) {
                 long waitStart = System.nanoTime();
-                long upTo = awaitPrefix();
+                long[] range = awaitPrefix();
+                if (range == null) {
+                    break;
+                }
                 long hashStart = System.nanoTime();
                 hashWait += hashStart - waitStart;
-                Transfers.hashRange(channel, hashed, upTo, hashing, buffer);
+                Transfers.hashRange(channel, range[0], range[1], hashing, buffer);
                 hashNanos += System.nanoTime() - hashStart;
-                synchronized (this) {
-                    hashed = upTo;
-                    notifyAll();
-                }
-                if (hashed - flushedAt >= FLUSH_EVERY) {
-                    flusher.request();
-                    flushedAt = hashed;
-                }
+                hashedTo(range[1]);
             }
-            flusher.stop();
+            startedFlusher().stop();
             for (Thread worker : workers) {
                 // every byte is on disk: each connection only appends its last journal entry and ends
                 Transfers.joinQuietly(worker);
@@ -144,14 +147,16 @@ final class ChunkedTransfer {
             channel.truncate(size);
             channel.force(true);
             Log.debug("%s: %d bytes in %d ms over %d connections (%d steals); hashing %d ms, hasher waited %d ms, "
-                    + "final fsync %d ms; CPU: hasher %d ms, connections %d ms", job.label(), transferred.get(),
+                    + "final fsync %d ms; CPU: hasher %d ms, connections %d ms; %d bytes hashed by the connections "
+                    + "from their buffers", job.label(), transferred.get(),
                     (syncStart - started) / 1_000_000, settings.connections(), steals(), hashNanos / 1_000_000,
                     hashWait / 1_000_000, (System.nanoTime() - syncStart) / 1_000_000,
-                    (threadCpu() - cpuStart) / 1_000_000, workerCpu.get() / 1_000_000);
+                    (threadCpu() - cpuStart) / 1_000_000, workerCpu.get() / 1_000_000, inPlace());
             return hashing.finish();
         } finally {
-            if (flusher != null) {
-                flusher.stop();
+            Flusher running = startedFlusher();
+            if (running != null) {
+                running.stop();
             }
             fail(new InterruptedIOException("download finished"));
             for (Thread worker : workers) {
@@ -167,9 +172,20 @@ final class ChunkedTransfer {
         return plan.steals();
     }
 
-    /** Waits until more bytes than the hashed ones lie contiguously on disk; returns how far, at most a step ahead. */
-    private synchronized long awaitPrefix() throws IOException {
-        while (plan.prefix() <= hashed) {
+    private synchronized long inPlace() {
+        return hashedInPlace;
+    }
+
+    private synchronized Flusher startedFlusher() {
+        return flusher;
+    }
+
+    /**
+     * Waits until bytes after the hashed ones lie contiguously on disk and nobody else is hashing; claims the hash
+     * and returns {@code {from, to}}, at most a step; null once every byte is hashed.
+     */
+    private synchronized long[] awaitPrefix() throws IOException {
+        while (hashed < size && (plan.prefix() <= hashed || hashBusy)) {
             if (failure != null) {
                 throw failure;
             }
@@ -180,7 +196,22 @@ final class ChunkedTransfer {
                 fail(new InterruptedIOException("interrupted"));
             }
         }
-        return Math.min(plan.prefix(), hashed + 4L * HASH_BUFFER);
+        if (hashed >= size) {
+            return null;
+        }
+        hashBusy = true;
+        return new long[] {hashed, Math.min(plan.prefix(), hashed + 4L * HASH_BUFFER)};
+    }
+
+    /** The hash has been fed up to {@code upTo}: releases it, and asks for a background flush now and then. */
+    private synchronized void hashedTo(long upTo) {
+        hashed = upTo;
+        hashBusy = false;
+        if (hashed - flushedAt >= FLUSH_EVERY) {
+            flusher.request();
+            flushedAt = hashed;
+        }
+        notifyAll();
     }
 
     private synchronized void fail(IOException ex) {
@@ -371,11 +402,27 @@ final class ChunkedTransfer {
             transferred.addAndGet(n);
             progress.update(job.label(), received.addAndGet(n), size);
             boolean due;
+            boolean hashHere;
             synchronized (this) {
                 due = plan.wrote(segment, n);
-                if (due) {
+                // bytes right after the hashed ones are hashed from this buffer, saving the read back
+                hashHere = !hashBusy && hashed == position;
+                if (hashHere) {
+                    hashBusy = true;
+                } else if (due) {
                     // the hasher is woken per journal entry, not per buffer: fewer context switches
                     notifyAll();
+                }
+            }
+            if (hashHere) {
+                buffer.position(0).limit(n);
+                try {
+                    hashing.update(buffer);
+                } finally {
+                    synchronized (this) {
+                        hashedInPlace += n;
+                    }
+                    hashedTo(position + n);
                 }
             }
             if (due) {
