@@ -23,7 +23,8 @@ import okio.BufferedSource;
  *
  * <p>Ranges come from a {@link RangePlan} (chunks in order, then work stealing at the tail). Every connection records
  * what it wrote in the {@link Journal} trailer at least every {@link RangePlan#RECORD_EVERY} bytes, so a kill loses
- * less than that per connection. The hasher reads the contiguous prefix back from the page cache, staying at most a
+ * less than that per connection. The hasher reads the contiguous prefix back from the page cache (or the connection
+ * writing right after the hashed bytes hashes them from its buffer while the hasher is idle), staying at most a
  * window behind the connections; on a resume it re-reads the bytes already on disk once (the JDK's SHA-256 state
  * cannot be saved), at disk or page-cache speed, never over the network. All mutable state is guarded by
  * {@code this}.
