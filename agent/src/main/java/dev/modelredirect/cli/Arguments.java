@@ -13,6 +13,7 @@ import java.util.Set;
 final class Arguments {
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new LinkedHashMap<>();
+    private final Map<String, List<String>> repeated = new LinkedHashMap<>();
 
     private Arguments() {
     }
@@ -55,6 +56,7 @@ final class Arguments {
                     value = words[++i];
                 }
                 args.options.put(name, value);
+                args.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else {
                 throw new UsageException("unknown option --" + name + " for '" + command + "'");
             }
@@ -72,6 +74,11 @@ final class Arguments {
 
     String option(String name) {
         return options.get(name);
+    }
+
+    /** Every value given to a repeatable option, in order; empty when it was not given. */
+    List<String> values(String name) {
+        return repeated.getOrDefault(name, List.of());
     }
 
     Map<String, String> options() {

@@ -327,7 +327,8 @@ final class DoctorCommand extends StoreCommand {
         }
         List<Check> checks = new ArrayList<>();
         RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(1));
-        try (Http http = new Http(new AuthPolicy(config.endpoint(), token), once, TIMEOUT, TIMEOUT)) {
+        try (Http http = new Http(new AuthPolicy(config.endpoint(), token), once, TIMEOUT, TIMEOUT,
+                config.network())) {
             Check endpoint = endpoint(http, config.endpoint());
             checks.add(endpoint);
             if (endpoint.status() == Status.FAIL) {

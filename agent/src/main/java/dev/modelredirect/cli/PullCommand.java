@@ -2,7 +2,9 @@ package dev.modelredirect.cli;
 
 import dev.modelredirect.config.Config;
 import dev.modelredirect.fetch.ConsoleProgress;
+import dev.modelredirect.fetch.Http;
 import dev.modelredirect.json.Json;
+import dev.modelredirect.store.FileFilter;
 import dev.modelredirect.store.ModelStore;
 import dev.modelredirect.store.Resolution;
 import java.io.IOException;
@@ -22,9 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code pull [SOURCE...] [--update]}: downloads sources into the store, {@link #PARALLEL_SOURCES} at once with one
- * progress display, printing one line per source in the order given; with none, every source of the lock file.
- * {@code --update} moves branch, tag and URL pins forward.
+ * {@code pull [SOURCE...] [--update] [--include GLOB] [--exclude GLOB]}: downloads sources into the store,
+ * {@link #PARALLEL_SOURCES} at once with one progress display, printing one line per source in the order given; with
+ * none, every source of the lock file (with the include/exclude patterns it records). {@code --update} moves branch,
+ * tag and URL pins forward; {@code --include}/{@code --exclude} (repeatable) restrict whole repositories to some files.
  */
 final class PullCommand extends StoreCommand {
     /** Sources pulled at once; each snapshot also fetches a few of its files at once. */
@@ -43,7 +46,8 @@ final class PullCommand extends StoreCommand {
     @Override
     public String help() {
         return String.join("\n",
-                "Usage: java -jar model-redirect.jar pull [SOURCE...] [--update] [options]",
+                "Usage: java -jar model-redirect.jar pull [SOURCE...] [--update] [--include GLOB] [--exclude GLOB]",
+                "                                          [options]",
                 "",
                 "Downloads each SOURCE into the store, verified, and pins it in the lock file. A source already in",
                 "the store is a hit: no connection is opened. Without SOURCE, pulls every source of the lock file",
@@ -51,6 +55,11 @@ final class PullCommand extends StoreCommand {
                         + PARALLEL_SOURCES + " sources",
                 "download at once, with one progress bar on a terminal; the lines come out in the order given.",
                 "",
+                "  --include GLOB  (repeatable) of a whole repository, only files whose path matches one GLOB",
+                "  --exclude GLOB  (repeatable) of a whole repository, no file whose path matches a GLOB",
+                "              fnmatch patterns over the whole path as `hf download` takes them ('*.json', 'onnx/*',",
+                "              'onnx/' for a folder); recorded in the lock file, so a later `pull` fetches the same",
+                "              files.",
                 "  --update    move pins forward: a branch or tag (hf://ORG/NAME@main, or no @REV) to the commit the",
                 "              Hub names now, downloading only the files that changed; a URL is revalidated with",
                 "              its ETag and Last-Modified and downloaded again only when the server has another",
@@ -76,14 +85,28 @@ final class PullCommand extends StoreCommand {
     }
 
     @Override
+    Set<String> valuedOptions() {
+        return Set.of("include", "exclude");
+    }
+
+    @Override
     int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
         Config config = StoreOptions.load(args, err);
+        if (!config.offline()) {
+            Http.preload();
+        }
         boolean update = args.flag("update");
+        FileFilter filter = args.values("include").isEmpty() && args.values("exclude").isEmpty() ? null
+                : new FileFilter(args.values("include"), args.values("exclude"));
         List<Map<String, Object>> results = new ArrayList<>();
         int failures = 0;
         ConsoleProgress progress = ConsoleProgress.stderr();
         try (ModelStore store = ModelStore.open(config, progress)) {
             List<String> sources = new ArrayList<>(new LinkedHashSet<>(args.positional()));
+            if (sources.isEmpty() && filter != null) {
+                throw new UsageException("--include/--exclude need a SOURCE (a whole repository, hf://ORG/NAME); "
+                        + "without one, pull fetches what the lock file records, patterns included");
+            }
             if (sources.isEmpty()) {
                 try {
                     sources.addAll(store.lockFile().all().keySet());
@@ -106,7 +129,7 @@ final class PullCommand extends StoreCommand {
             try {
                 List<Future<Map<String, Object>>> pending = new ArrayList<>();
                 for (String source : sources) {
-                    pending.add(pool.submit(() -> pullOne(store, source, update)));
+                    pending.add(pool.submit(() -> pullOne(store, source, update, filter)));
                 }
                 for (Future<Map<String, Object>> future : pending) {
                     Map<String, Object> result = await(future);
@@ -131,12 +154,14 @@ final class PullCommand extends StoreCommand {
     }
 
     /** Pulls (or updates) one source; the result as JSON fields, plus its text line under {@code line}. */
-    private static Map<String, Object> pullOne(ModelStore store, String source, boolean update) {
+    private static Map<String, Object> pullOne(ModelStore store, String source, boolean update,
+            FileFilter filter) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("source", source);
         try {
-            Update moved = update ? store.update(source) : null;
-            Resolution resolution = update ? moved.resolution() : store.resolve(source);
+            Update moved = !update ? null : filter == null ? store.update(source) : store.update(source, filter);
+            Resolution resolution = update ? moved.resolution()
+                    : filter == null ? store.resolve(source) : store.resolve(source, filter);
             result.put("path", resolution.path().toString());
             result.put("hit", resolution.hit());
             result.put("bytes", resolution.bytesDownloaded());

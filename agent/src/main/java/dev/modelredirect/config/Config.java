@@ -23,6 +23,7 @@ import java.util.Set;
  * @param engines  keep DJL engine libraries in the store
  * @param strict   stop on a bad key or a hook that cannot be installed
  * @param log      verbosity on stderr
+ * @param network  connections, extra trusted certificates and proxies of the HTTP client
  * @param problems one line per bad key or value, already phrased for the user
  * @param mirrors  URL prefixes fetched from elsewhere ({@code mirrors})
  * @param hookFile the file of user-declared hooks ({@code hook-file}), or null
@@ -39,6 +40,7 @@ public record Config(
         boolean engines,
         boolean strict,
         Log.Level log,
+        NetworkSettings network,
         List<String> problems,
         List<UrlMirror> mirrors,
         Path hookFile) {
@@ -54,6 +56,6 @@ public record Config(
         return "Config[store=" + store + ", endpoint=" + endpoint + ", djl-endpoint=" + djlEndpoint + ", token=" + token.map(Secret::toString).orElse("none")
                 + ", offline=" + offline + ", lockfile=" + lockfile + ", paths=" + paths + ", hooks="
                 + (hooks == null ? "all" : hooks) + ", engines=" + engines + ", strict=" + strict + ", log=" + log
-                + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";
+                + ", network=" + network + ", mirrors=" + mirrors + ", hook-file=" + hookFile + "]";
     }
 }

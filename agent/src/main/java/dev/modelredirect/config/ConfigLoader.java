@@ -121,8 +121,9 @@ public final class ConfigLoader {
         List<UrlMirror> mirrorList = mirrors == null ? List.of()
                 : UrlMirror.parse(mirrors.value(), mirrors.origin(), problems);
         Path hookFile = resolveFile(Key.HOOK_FILE);
+        NetworkSettings network = resolveNetwork();
         return new Config(store, endpoint, djlEndpoint, token, offline, lockfile, paths, hooks, engines, strict, log,
-                List.copyOf(problems), mirrorList, hookFile);
+                network, List.copyOf(problems), mirrorList, hookFile);
     }
 
     /** The raw value and where it came from, or null. */
@@ -449,5 +450,42 @@ public final class ConfigLoader {
             return Log.Level.INFO;
         }
         return level;
+    }
+
+    private NetworkSettings resolveNetwork() {
+        int connections = NetworkSettings.DEFAULT_CONNECTIONS;
+        Found found = find(Key.CONNECTIONS);
+        if (found != null) {
+            try {
+                connections = Integer.parseInt(found.value().trim());
+            } catch (NumberFormatException ex) {
+                connections = -1;
+            }
+            if (connections < 1 || connections > NetworkSettings.MAX_CONNECTIONS) {
+                bad(found, Key.CONNECTIONS, "a whole number from 1 to " + NetworkSettings.MAX_CONNECTIONS,
+                        String.valueOf(NetworkSettings.DEFAULT_CONNECTIONS));
+                connections = NetworkSettings.DEFAULT_CONNECTIONS;
+            }
+        }
+        Found ca = find(Key.CA_FILE);
+        for (String variable : new String[] {"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"}) {
+            String value = env.get(variable);
+            if (ca == null && value != null && !value.isBlank()) {
+                ca = new Found(value, "environment variable " + variable);
+            }
+        }
+        Optional<Path> caFile = Optional.empty();
+        String caOrigin = "";
+        if (ca != null && !ca.value().isBlank()) {
+            Path path = toPath(ca.value());
+            if (path == null || !Files.isRegularFile(path)) {
+                problems.add("the certificate bundle '" + ca.value() + "' (" + ca.origin() + ") is not a readable "
+                        + "file; give a PEM file of CA certificates for key ca-file; only the JDK's trust is used");
+            } else {
+                caFile = Optional.of(path);
+                caOrigin = ca.origin();
+            }
+        }
+        return new NetworkSettings(connections, caFile, caOrigin, NetworkSettings.proxyVariablesOf(env));
     }
 }

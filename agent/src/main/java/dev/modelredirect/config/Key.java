@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** The configuration keys of the SPEC, with the three spellings each can be given under. */
 public enum Key {
-    STORE, ENDPOINT, TOKEN, OFFLINE, LOCKFILE, PATHS, HOOKS, ENGINES, STRICT, LOG, MIRRORS, HOOK_FILE,
+    STORE, ENDPOINT, TOKEN, OFFLINE, LOCKFILE, PATHS, HOOKS, ENGINES, STRICT, LOG, MIRRORS, HOOK_FILE, CONNECTIONS, CA_FILE,
     /** Base URL of the DJL model repository or a mirror of it. */
     DJL_ENDPOINT;
 
-    /** The name users type in agent arguments and options: {@code store}, {@code lockfile}, {@code hook-file}... */
+    /** The name users type in agent arguments and options: {@code store}, {@code lockfile}, {@code hook-file}, {@code ca-file}... */
     public String keyName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -48,6 +48,16 @@ public final class Hashing {
         count += length;
     }
 
+    /** Feeds the remaining bytes of {@code bytes} (a direct buffer is fine); its position moves to its limit. */
+    public void update(java.nio.ByteBuffer bytes) {
+        int length = bytes.remaining();
+        if (gitSha1 != null) {
+            gitSha1.update(bytes.duplicate());
+        }
+        sha256.update(bytes);
+        count += length;
+    }
+
     public long count() {
         return count;
     }

@@ -1,5 +1,6 @@
 package dev.modelredirect.fetch;
 
+import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.log.Log;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,6 +27,11 @@ import okhttp3.Response;
  *
  * <p>Redirects are followed here, by hand, so that each hop is checked: at most {@value #MAX_REDIRECTS} hops, only to
  * http(s), never from https down to http, and the {@code Authorization} header recomputed for every hop.
+ *
+ * <p>Proxies come from {@link ProxyRoutes} (the environment, as curl reads it); https goes through a proxy in a
+ * {@code CONNECT} tunnel, so the proxy never sees a header; a plain-http request that goes through a proxy never
+ * carries the token, since the proxy would read it. An extra {@link TrustBundle} ({@code ca-file}) is added to the
+ * JDK's trust for every TLS connection.
  */
 public final class Http implements Closeable {
     /** The most redirects one request follows. */
@@ -41,6 +47,24 @@ public final class Http implements Closeable {
         ALL
     }
 
+    /**
+     * A handle that ends a request's exchange at once: put it on the request as a tag
+     * ({@code builder.tag(Http.Abort.class, abort)}); {@link #now()} closes the connection, so the unread rest of a
+     * body is neither drained nor sent further by the server (closing a response normally reads on for a while to
+     * keep the connection).
+     */
+    public static final class Abort {
+        private volatile okhttp3.Call call;
+
+        /** Cancels the request's current call, if any. */
+        public void now() {
+            okhttp3.Call current = call;
+            if (current != null) {
+                current.cancel();
+            }
+        }
+    }
+
     /** Cleartext only: built without the TLS set-up (trust store, socket factory) that plain http never needs. */
     private final OkHttpClient client;
     /** The TLS client, made from {@link #client} on the first https request. */
@@ -50,17 +74,38 @@ public final class Http implements Closeable {
     private final AuthPolicy auth;
     private final RetryPolicy retry;
     private final String userAgent;
+    private final ProxyRoutes proxies;
+    private final NetworkSettings network;
 
     public Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout) {
-        this(auth, retry, connectTimeout, readTimeout, null, null);
+        this(auth, retry, connectTimeout, readTimeout, null, null, NetworkSettings.DIRECT);
+    }
+
+    /** A client with default timeouts that uses the proxies and the extra trust of {@code network}. */
+    public Http(AuthPolicy auth, RetryPolicy retry, NetworkSettings network) {
+        this(auth, retry, Duration.ofSeconds(10), Duration.ofSeconds(60), network);
+    }
+
+    /** A client with the proxies and the extra trust of {@code network}. */
+    public Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout,
+            NetworkSettings network) {
+        this(auth, retry, connectTimeout, readTimeout, null, null, network);
+    }
+
+    Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout,
+            javax.net.ssl.SSLSocketFactory sockets, javax.net.ssl.X509TrustManager trustManager) {
+        this(auth, retry, connectTimeout, readTimeout, sockets, trustManager, NetworkSettings.DIRECT);
     }
 
     /**
      * A client that trusts {@code trustManager} instead of the JVM's trust store; for tests with their own
      * certificate authority. Certificates and host names are verified either way.
      */
-    Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout,
-            javax.net.ssl.SSLSocketFactory sockets, javax.net.ssl.X509TrustManager trustManager) {
+    private Http(AuthPolicy auth, RetryPolicy retry, Duration connectTimeout, Duration readTimeout,
+            javax.net.ssl.SSLSocketFactory sockets, javax.net.ssl.X509TrustManager trustManager,
+            NetworkSettings network) {
+        this.network = network;
+        this.proxies = ProxyRoutes.fromVariables(network.proxyVariables());
         this.auth = auth;
         this.retry = retry;
         this.userAgent = "model-redirect/" + version() + "; java/" + System.getProperty("java.version");
@@ -78,6 +123,8 @@ public final class Http implements Closeable {
                 .writeTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .connectionPool(new ConnectionPool(8, 1, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
+                .proxySelector(proxies.selector())
+                .proxyAuthenticator(proxies.authenticator())
                 .build();
     }
 
@@ -88,6 +135,28 @@ public final class Http implements Closeable {
 
     public RetryPolicy retryPolicy() {
         return retry;
+    }
+
+    /**
+     * Loads and initialises the HTTP and hashing classes in a background thread, so a command that is about to
+     * download does not pay for it on the first request. Creates no client and opens no connection.
+     */
+    public static void preload() {
+        Thread thread = new Thread(() -> {
+            try {
+                ClassLoader loader = Http.class.getClassLoader();
+                for (String name : new String[] {"okhttp3.OkHttpClient", "okhttp3.OkHttpClient$Builder",
+                        "okhttp3.internal.platform.Platform", "okhttp3.Request$Builder", "okhttp3.HttpUrl",
+                        "okhttp3.internal.connection.RealCall", "okio.Buffer"}) {
+                    Class.forName(name, true, loader);
+                }
+                java.security.MessageDigest.getInstance("SHA-256").update(new byte[64]);
+            } catch (ReflectiveOperationException | java.security.GeneralSecurityException | LinkageError ex) {
+                Log.debug("preloading the HTTP classes failed (%s); they load on first use", ex);
+            }
+        }, "model-redirect-preload");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The product version from the jar manifest, or {@code dev}. */
@@ -101,7 +170,7 @@ public final class Http implements Closeable {
         Request.Builder builder = new Request.Builder().url(url)
                 .header("User-Agent", userAgent)
                 .header("Accept-Encoding", "identity");
-        String authorization = auth.authorizationFor(url);
+        String authorization = authorizationFor(url);
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -153,7 +222,7 @@ public final class Http implements Closeable {
             }
             response.close();
             Request.Builder builder = current.newBuilder().url(next).removeHeader("Authorization");
-            String authorization = auth.authorizationFor(next);
+            String authorization = authorizationFor(next);
             if (authorization != null) {
                 builder.header("Authorization", authorization);
             }
@@ -162,6 +231,17 @@ public final class Http implements Closeable {
             }
             current = builder.build();
         }
+    }
+
+    /** The token for {@code url}: as {@link AuthPolicy} allows, and never in plain http through a proxy. */
+    private String authorizationFor(HttpUrl url) {
+        String authorization = auth.authorizationFor(url);
+        if (authorization != null && !url.isHttps() && proxies.proxied(url)) {
+            Log.debug("%s goes through the proxy %s in plain http: the token is not sent", describe(url),
+                    proxies.describe(url));
+            return null;
+        }
+        return authorization;
     }
 
     /** A redirect target without scheme and host: a path on the same server. */
@@ -176,8 +256,15 @@ public final class Http implements Closeable {
         for (int attempt = 1; ; attempt++) {
             String retryAfter = null;
             String failure;
+            proxies.check(request.url());
+            OkHttpClient chosen = clientFor(request.url());
             try {
-                Response response = clientFor(request.url()).newCall(request).execute();
+                okhttp3.Call call = chosen.newCall(request);
+                Abort abort = request.tag(Abort.class);
+                if (abort != null) {
+                    abort.call = call;
+                }
+                Response response = call.execute();
                 if (!RetryPolicy.isRetryableStatus(response.code())) {
                     return response;
                 }
@@ -193,16 +280,17 @@ public final class Http implements Closeable {
             } catch (javax.net.ssl.SSLException ex) {
                 throw new FetchException("the TLS certificate of " + describe(request.url()) + " cannot be trusted ("
                         + ex.getMessage() + "); nothing was downloaded. If the server uses a private certificate "
-                        + "authority, add it to a trust store and start Java with -Djavax.net.ssl.trustStore=FILE",
-                        ex);
+                        + "authority, give its PEM file with the key ca-file (or SSL_CERT_FILE)", ex);
             } catch (IOException ex) {
                 lastError = ex;
                 failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
             }
             Duration delay = retry.delayAfter(attempt, retryAfter);
             if (attempt >= retry.maxAttempts() || waited + delay.toMillis() > retry.maxTotalWait().toMillis()) {
-                throw new FetchException("cannot reach " + describe(request.url()) + " after " + attempt
-                        + " attempts (last: " + failure + "); check the network and the endpoint key, then try again",
+                String via = proxies.describe(request.url());
+                throw new FetchException("cannot reach " + describe(request.url()) + (via == null ? "" : " through "
+                        + "the proxy " + via) + " after " + attempt + " attempts (last: " + failure + "); check the "
+                        + "network, the endpoint key" + (via == null ? "" : " and the proxy") + ", then try again",
                         lastError);
             }
             Log.debug("%s %s failed (%s); retry %d in %d ms", request.method(), describe(request.url()), failure,
@@ -212,7 +300,7 @@ public final class Http implements Closeable {
         }
     }
 
-    private OkHttpClient clientFor(HttpUrl url) {
+    private OkHttpClient clientFor(HttpUrl url) throws FetchException {
         if (!url.isHttps()) {
             return client;
         }
@@ -224,6 +312,9 @@ public final class Http implements Closeable {
                             java.util.List.of(okhttp3.ConnectionSpec.MODERN_TLS, okhttp3.ConnectionSpec.CLEARTEXT));
                     if (sockets != null) {
                         builder.sslSocketFactory(sockets, trustManager);
+                    } else if (network.caFile().isPresent()) {
+                        TrustBundle bundle = TrustBundle.load(network.caFile().get(), network.caFileOrigin());
+                        builder.sslSocketFactory(bundle.sockets(), bundle.trustManager());
                     }
                     tlsClient = builder.build();
                 }

@@ -75,8 +75,8 @@ final class HubResolver {
             tree = snapshotWrittenByOthers(source.repo(), commit);
         }
         if (tree != null) {
-            return missingEntries(source.repo(), commit, tree).isEmpty() ? layout.snapshotDir(source.repo(), commit)
-                    : null;
+            return missingEntries(source.repo(), commit, filtered(tree, source.effectiveFilter())).isEmpty()
+                    ? layout.snapshotDir(source.repo(), commit) : null;
         }
         return null;
     }
@@ -118,9 +118,11 @@ final class HubResolver {
      * Moves a branch or tag source to the commit the Hub names now; a full commit id stays. Downloads only the
      * files whose blobs the store lacks, then moves the ref and the pin.
      */
-    Update update(Source.Hub source) throws IOException {
+    Update update(Source.Hub asked) throws IOException {
         long start = System.nanoTime();
-        Pin pin = context.lockFile.get(source.spelled());
+        Pin pin = context.lockFile.get(asked.spelled());
+        Source.Hub source = asked.filter() == null && pin instanceof Pin.Hub hubPin && asked.isSnapshot()
+                ? asked.withFilter(hubPin.filter()) : asked;
         String old = pin instanceof Pin.Hub hubPin && matches(hubPin, source) ? hubPin.commit() : localCommit(source);
         if (HubLayout.isCommit(source.revision())) {
             return new Update(resolve(source), old, source.revision(), true);
@@ -144,8 +146,10 @@ final class HubResolver {
         return new Resolution(source.spelled(), path, context.root, hit, bytes, System.nanoTime() - start);
     }
 
+    /** Whether the pin answers the source: same repository, and the same files when the source names patterns. */
     private static boolean matches(Pin.Hub pin, Source.Hub source) {
-        return matchesRepo(pin, source.repo());
+        return matchesRepo(pin, source.repo()) && (source.filter() == null || !source.isSnapshot()
+                || source.filter().equals(pin.filter()));
     }
 
     /** The pinned files this source needs; null when the pin does not cover it (then it is resolved anew). */
@@ -226,6 +230,7 @@ final class HubResolver {
             Log.debug("%s: no file list for commit %s; the snapshot folder was written by another Hub client and is "
                     + "used as it is, as the Hub's clients do", source.spelled(), commit);
         }
+        tree = filtered(tree, source.effectiveFilter());
         if (!missingEntries(repo, commit, tree).isEmpty()) {
             return null;
         }
@@ -235,7 +240,8 @@ final class HubResolver {
                 Path file = layout.snapshotFile(repo, commit, entry.path());
                 files.add(new PinnedFile(entry.path(), Files.size(file), sha256Of(file, entry.etag()), entry.etag()));
             }
-            context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), commit, files));
+            context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), commit, files,
+                    source.effectiveFilter()));
         }
         return layout.snapshotDir(repo, commit);
     }
@@ -271,6 +277,10 @@ final class HubResolver {
             }
         }
         return entries.stream().allMatch(e -> fetchedAlone.contains(e.path())) ? null : entries;
+    }
+
+    private static List<TreeEntry> filtered(List<TreeEntry> tree, FileFilter filter) {
+        return filter.isAll() ? tree : tree.stream().filter(e -> filter.matches(e.path())).toList();
     }
 
     private static boolean matchesRepo(Pin.Hub pin, RepoId repo) {
@@ -353,7 +363,13 @@ final class HubResolver {
         }
         context.checkRoom(source.spelled(), layout.snapshotDir(repo, commit), needed);
         AtomicLong bytes = new AtomicLong();
-        List<PinnedFile> pinned = forEachFile(source, tree, entry -> {
+        List<TreeEntry> wanted = filtered(tree, source.effectiveFilter());
+        if (wanted.isEmpty() && !tree.isEmpty()) {
+            throw new StoreException(source.spelled() + ": --include/--exclude leave none of the " + tree.size()
+                    + " files of " + repo + " at commit " + commit + "; check the patterns (they match whole paths, "
+                    + "e.g. '*.json' or 'onnx/')");
+        }
+        List<PinnedFile> pinned = forEachFile(source, wanted, entry -> {
             Path file = layout.snapshotFile(repo, commit, entry.path());
             if (sizeMatches(file, entry.size())) {
                 return new PinnedFile(entry.path(), entry.size(), sha256Of(file, entry.etag()), entry.etag());
@@ -370,7 +386,8 @@ final class HubResolver {
         });
         writeTree(repo, commit, tree);
         writeRef(source, commit);
-        context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), commit, pinned));
+        context.pin(source.spelled(), new Pin.Hub(repo.type(), repo.id(), source.revision(), commit, pinned,
+                source.effectiveFilter()));
         return resolution(source, layout.snapshotDir(repo, commit), false, bytes.get(), start);
     }
 

@@ -189,7 +189,9 @@ public final class LockFile {
             } else if (pin.containsKey("commit")) {
                 String type = JsonValues.string(pin, "type");
                 parsed = new Pin.Hub(repoType(type), JsonValues.requiredString(pin, "repo"),
-                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files);
+                        JsonValues.requiredString(pin, "revision"), JsonValues.requiredString(pin, "commit"), files,
+                        new FileFilter(patterns(pin, "include", entry.getKey()),
+                                patterns(pin, "exclude", entry.getKey())));
             } else {
                 parsed = new Pin.Url(JsonValues.requiredString(pin, "url"), JsonValues.string(pin, "finalUrl"),
                         JsonValues.string(pin, "etag"), JsonValues.string(pin, "lastModified"), files);
@@ -201,6 +203,27 @@ public final class LockFile {
             pins.put(entry.getKey(), parsed);
         }
         return pins;
+    }
+
+    /** The strings of an optional array of patterns; anything else in it is an error. */
+    private static List<String> patterns(Map<String, Object> pin, String key, String source) {
+        Object value = pin.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || list.size() > FileFilter.MAX_PATTERNS) {
+            throw new JsonException("source '" + source + "': '" + key + "' is not an array of at most "
+                    + FileFilter.MAX_PATTERNS + " patterns");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object element : list) {
+            if (!(element instanceof String text)) {
+                throw new JsonException("source '" + source + "': '" + key + "' holds " + element
+                        + ", not a pattern string");
+            }
+            out.add(text);
+        }
+        return out;
     }
 
     /**
@@ -225,6 +248,9 @@ public final class LockFile {
             }
             if (SafePaths.problem(hub.revision()) != null) {
                 return "revision '" + hub.revision() + "': " + SafePaths.problem(hub.revision());
+            }
+            if (hub.filter().problem() != null) {
+                return "include/exclude: " + hub.filter().problem();
             }
         }
         if (pin instanceof Pin.Djl djl) {
@@ -307,6 +333,12 @@ public final class LockFile {
                 pin.put("repo", hub.repo());
                 pin.put("revision", hub.revision());
                 pin.put("commit", hub.commit());
+                if (!hub.filter().include().isEmpty()) {
+                    pin.put("include", hub.filter().include());
+                }
+                if (!hub.filter().exclude().isEmpty()) {
+                    pin.put("exclude", hub.filter().exclude());
+                }
             } else if (entry.getValue() instanceof Pin.Djl djl) {
                 pin.put("djl", djl.group());
                 putIfPresent(pin, "artifact", djl.artifact());

@@ -4,6 +4,7 @@ import dev.modelredirect.files.AtomicFiles;
 import dev.modelredirect.files.SafePaths;
 
 import dev.modelredirect.config.Config;
+import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.fetch.AuthPolicy;
 import dev.modelredirect.fetch.FileDownloader;
 import dev.modelredirect.fetch.Http;
@@ -40,25 +41,34 @@ public final class ModelStore implements Closeable {
      * @param retry      retry policy of every request
      * @param downloads  transfer tuning
      * @param progress   where download progress goes
+     * @param network    proxies and extra trusted certificates of every connection
      * @param mirrors    URL prefixes whose URL sources are fetched from elsewhere
      * @param djlEndpoint base URL of the DJL model repository, for {@code djl://} sources and the zoo
      */
     public record Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
             RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress,
-            List<UrlMirror> mirrors, String djlEndpoint) {
+            NetworkSettings network, List<UrlMirror> mirrors, String djlEndpoint) {
+
+        /** Options that connect directly, trusting the JDK's certificate authorities only. */
+        public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
+                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, NetworkSettings.DIRECT);
+        }
 
         /** Options without mirrors, with DJL's own repository. */
         public Options(Path root, Path lockfile, String endpoint, Optional<Secret> token, boolean offline,
-                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress) {
-            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, List.of(),
+                RetryPolicy retry, FileDownloader.Settings downloads, ProgressListener progress,
+                NetworkSettings network) {
+            this(root, lockfile, endpoint, token, offline, retry, downloads, progress, network, List.of(),
                     Config.DEFAULT_DJL_ENDPOINT);
         }
 
-        /** The options a configuration implies, with default transfer settings. */
+        /** The options a configuration implies: its connection count, proxies and trust, default tuning else. */
         public static Options from(Config config, ProgressListener progress) {
             return new Options(config.store(), config.lockfile(), config.endpoint(), config.token(), config.offline(),
-                    RetryPolicy.DEFAULT, FileDownloader.Settings.DEFAULT, progress, config.mirrors(),
-                    config.djlEndpoint());
+                    RetryPolicy.DEFAULT,
+                    FileDownloader.Settings.DEFAULT.withConnections(config.network().connections()), progress,
+                    config.network(), config.mirrors(), config.djlEndpoint());
         }
     }
 
@@ -142,6 +152,39 @@ public final class ModelStore implements Closeable {
             throw ex;
         }
         return resolve(parsed);
+    }
+
+    /**
+     * {@link #resolve(String)} of a whole repository restricted to the files {@code filter} lets through (recorded
+     * in the pin, so a later resolution of the pinned source fetches the same files).
+     *
+     * @throws StoreException when the source is not a whole Hub repository, or the patterns are unusable
+     */
+    public Resolution resolve(String source, FileFilter filter) throws IOException {
+        return resolve(withFilter(parse(source), filter));
+    }
+
+    /** {@link #update(String)} restricted to the files {@code filter} lets through. */
+    public Update update(String source, FileFilter filter) throws IOException {
+        Source parsed = withFilter(parse(source), filter);
+        Update update = hubResolver.update((Source.Hub) parsed);
+        statistics.record(update.resolution());
+        recordLastUse(parsed);
+        return update;
+    }
+
+    private static Source withFilter(Source source, FileFilter filter) throws StoreException {
+        if (filter == null) {
+            return source;
+        }
+        if (!(source instanceof Source.Hub hub) || !hub.isSnapshot()) {
+            throw new StoreException(source.spelled() + ": --include/--exclude apply to a whole Hub repository "
+                    + "(hf://ORG/NAME[@REV]); name the repository, or drop the patterns");
+        }
+        if (filter.problem() != null) {
+            throw new StoreException(source.spelled() + ": " + filter.problem() + "; give shorter patterns");
+        }
+        return hub.withFilter(filter);
     }
 
     /** {@link #resolve(String)} for a parsed source. */
@@ -237,7 +280,7 @@ public final class ModelStore implements Closeable {
             throw new IllegalStateException("no HTTP client may be made offline");
         }
         if (http == null) {
-            http = new Http(new AuthPolicy(options.endpoint(), options.token()), options.retry());
+            http = new Http(new AuthPolicy(options.endpoint(), options.token()), options.retry(), options.network());
         }
         return http;
     }

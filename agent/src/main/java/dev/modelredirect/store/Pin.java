@@ -25,11 +25,19 @@ public sealed interface Pin permits Pin.Hub, Pin.Url, Pin.Djl {
      * @param repo     {@code ORG/NAME}
      * @param revision the revision as asked ({@code main}, a tag, a commit)
      * @param commit   the 40-hex commit it resolved to
-     * @param files    the files fetched: one for a file source, all for a snapshot
+     * @param files    the files fetched: one for a file source, all for a snapshot (those {@code filter} lets through)
+     * @param filter   the include/exclude patterns of a snapshot ({@link FileFilter#ALL} for a whole one or a file)
      */
-    record Hub(RepoType type, String repo, String revision, String commit, List<PinnedFile> files) implements Pin {
+    record Hub(RepoType type, String repo, String revision, String commit, List<PinnedFile> files, FileFilter filter)
+            implements Pin {
         public Hub {
             files = List.copyOf(files);
+            filter = filter == null ? FileFilter.ALL : filter;
+        }
+
+        /** A pin without include/exclude patterns. */
+        public Hub(RepoType type, String repo, String revision, String commit, List<PinnedFile> files) {
+            this(type, repo, revision, commit, files, FileFilter.ALL);
         }
     }
 

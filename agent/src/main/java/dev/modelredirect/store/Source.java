@@ -16,8 +16,25 @@ public sealed interface Source permits Source.Hub, Source.Url, Source.Djl {
      * @param repo     the repository
      * @param revision branch, tag or commit; {@code main} when none was given
      * @param path     the file, or null for the whole snapshot
+     * @param filter   for a snapshot, the files wanted ({@code pull --include/--exclude}); null when not given, so
+     *                 a pin's own patterns apply
      */
-    record Hub(String spelled, RepoId repo, String revision, String path) implements Source {
+    record Hub(String spelled, RepoId repo, String revision, String path, FileFilter filter) implements Source {
+        /** A source without include/exclude patterns of its own. */
+        public Hub(String spelled, RepoId repo, String revision, String path) {
+            this(spelled, repo, revision, path, null);
+        }
+
+        /** This source with the files {@code wanted}. */
+        public Hub withFilter(FileFilter wanted) {
+            return new Hub(spelled, repo, revision, path, wanted);
+        }
+
+        /** The patterns that apply: this source's own, else {@link FileFilter#ALL}. */
+        FileFilter effectiveFilter() {
+            return filter == null ? FileFilter.ALL : filter;
+        }
+
         /** Whether this names the whole repository. */
         public boolean isSnapshot() {
             return path == null;

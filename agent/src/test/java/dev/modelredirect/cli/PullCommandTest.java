@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelredirect.json.Json;
 import dev.modelredirect.store.LockFile;
 import dev.modelredirect.store.Pin;
+import dev.modelredirect.store.PinnedFile;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
 import java.io.ByteArrayOutputStream;
@@ -258,5 +259,42 @@ class PullCommandTest {
         public void close() {
             server.close();
         }
+    }
+
+    @Test
+    void includeAndExcludeFetchASubsetThatTheLockFileRecordsForTheNextPull() throws Exception {
+        repo.file("onnx/model.onnx", "onnx").file("onnx/model_fp16.onnx", "fp16");
+        assertThat(pull("hf://org/tiny", "--include", "*.json", "--include", "onnx/",
+                "--exclude", "*_fp16.onnx")).as(err()).isZero();
+        Pin.Hub pinned = (Pin.Hub) pin("hf://org/tiny");
+        assertThat(pinned.files()).extracting(PinnedFile::path)
+                .containsExactlyInAnyOrder("config.json", "onnx/model.onnx");
+        assertThat(pinned.filter().include()).containsExactly("*.json", "onnx/");
+        assertThat(pinned.filter().exclude()).containsExactly("*_fp16.onnx");
+        Path snapshot = store.resolve("hub/models--org--tiny/snapshots/" + pinned.commit());
+        assertThat(snapshot.resolve("model.bin")).doesNotExist();
+
+        org.assertj.core.util.Files.delete(snapshot.toFile());
+        hub.clearRequests();
+        assertThat(pull()).as(err()).isZero();
+
+        assertThat(snapshot.resolve("onnx/model.onnx")).hasContent("onnx");
+        assertThat(snapshot.resolve("config.json")).exists();
+        assertThat(snapshot.resolve("model.bin")).doesNotExist();
+        assertThat(snapshot.resolve("onnx/model_fp16.onnx")).doesNotExist();
+    }
+
+    @Test
+    void patternsThatLeaveNoFileFailNamingThePatterns() {
+        assertThat(pull("hf://org/tiny", "--include", "*.gguf")).isEqualTo(1);
+        assertThat(err()).contains("--include/--exclude leave none of the");
+    }
+
+    @Test
+    void patternsOnASingleFileOrWithoutSourceAreRefused() {
+        assertThat(pull("hf://org/tiny/config.json", "--exclude", "*.bin")).isEqualTo(1);
+        assertThat(err()).contains("apply to a whole Hub repository");
+        assertThat(pull("--include", "*.json")).isEqualTo(2);
+        assertThat(err()).contains("need a SOURCE");
     }
 }

@@ -178,4 +178,46 @@ class ConfigLoaderTest {
         assertThat(config.problems()).hasSize(2).allMatch(line -> line.contains("key mirrors"));
         assertThat(load(Map.of()).mirrors()).isEmpty();
     }
+
+    @Test
+    void connectionsDefaultToFourAndABadCountIsReportedWithTheRange() {
+        assertThat(load(Map.of()).network().connections()).isEqualTo(4);
+        assertThat(load(Map.of("connections", "8")).network().connections()).isEqualTo(8);
+        Config bad = load(Map.of("connections", "99"));
+        assertThat(bad.network().connections()).isEqualTo(4);
+        assertThat(bad.problems()).anySatisfy(p -> assertThat(p).contains("connections").contains("1 to 16"));
+    }
+
+    @Test
+    void caFileComesFromTheKeyElseSslCertFileElseRequestsCaBundle() throws Exception {
+        Path key = java.nio.file.Files.createTempFile("key", ".pem");
+        Path ssl = java.nio.file.Files.createTempFile("ssl", ".pem");
+        Path requests = java.nio.file.Files.createTempFile("req", ".pem");
+        try {
+            env.put("REQUESTS_CA_BUNDLE", requests.toString());
+            assertThat(load(Map.of()).network().caFile()).contains(requests);
+            env.put("SSL_CERT_FILE", ssl.toString());
+            assertThat(load(Map.of()).network().caFile()).contains(ssl);
+            props.setProperty("model.redirect.ca-file", key.toString());
+            assertThat(load(Map.of()).network().caFile()).contains(key);
+            assertThat(load(Map.of()).network().caFileOrigin()).contains("model.redirect.ca-file");
+            Config missing = load(Map.of("ca-file", "/no/such.pem"));
+            assertThat(missing.network().caFile()).isEmpty();
+            assertThat(missing.problems()).anySatisfy(p -> assertThat(p).contains("/no/such.pem")
+                    .contains("ca-file"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(key);
+            java.nio.file.Files.deleteIfExists(ssl);
+            java.nio.file.Files.deleteIfExists(requests);
+        }
+    }
+
+    @Test
+    void proxyVariablesAreTakenFromTheEnvironmentButNeverPrinted() {
+        env.put("HTTPS_PROXY", "http://user:topsecret@proxy:3128");
+        env.put("no_proxy", "localhost");
+        Config config = load(Map.of());
+        assertThat(config.network().proxyVariables()).containsOnlyKeys("HTTPS_PROXY", "no_proxy");
+        assertThat(config.toString()).doesNotContain("topsecret");
+    }
 }

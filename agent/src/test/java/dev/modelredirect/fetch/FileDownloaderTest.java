@@ -78,8 +78,11 @@ class FileDownloaderTest {
         Path file = dir.resolve("big.part");
         Hashing.Digests digests = downloader.download(job(big, file), ProgressListener.NONE).digests();
         assertThat(digests.sha256()).isEqualTo(big.sha256());
+        long chunk = TestStores.SMALL_CHUNKS.chunkSize();
         assertThat(hub.requests("GET").stream().map(r -> r.header("Range")))
-                .anySatisfy(range -> assertThat(range).matches("bytes=\\d*10000-\\d+"));
+                .as("a range resumed 10000 bytes into a chunk, where its body was cut")
+                .anySatisfy(range -> assertThat(Long.parseLong(range.substring(6, range.indexOf('-'))) % chunk)
+                        .isEqualTo(10000));
     }
 
     @Test
@@ -200,5 +203,48 @@ class FileDownloaderTest {
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("more than");
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aKilledDownloadResumesFromTheLastRecordedByteNotFromAChunkBoundary() throws Exception {
+        Path file = dir.resolve("big.part");
+        byte[] data = new byte[(int) big.size()];
+        big.read(0, data, 0, 300_001);
+        big.read(500_000, data, 500_000, 100_000);
+        Files.write(file, data);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.READ)) {
+            Journal journal = Journal.start(channel, big.size(), new Intervals());
+            journal.written(0, 300_001);
+            journal.written(500_000, 600_000);
+        }
+
+        FileDownloader.Result result = downloader.download(job(big, file), ProgressListener.NONE);
+
+        assertThat(result.digests().sha256()).isEqualTo(big.sha256());
+        assertThat(result.transferred()).isEqualTo(big.size() - 400_001);
+        assertThat(hub.requests("GET")).extracting(r -> r.header("Range"))
+                .noneMatch(range -> {
+                    long from = Long.parseLong(range.substring(6, range.indexOf('-')));
+                    long to = Long.parseLong(range.substring(range.indexOf('-') + 1));
+                    return from < 300_001 || (from < 600_000 && to >= 500_000);
+                });
+    }
+
+    @Test
+    void anIdleConnectionTakesOverHalfOfTheRangeAnotherStillHasToGo() throws Exception {
+        Content eight = Content.synthetic(8 << 20, 3);
+        hub.model("org/m").lfs("eight.bin", eight);
+        hub.fault(r -> r.server().equals("cdn"), 1000, FakeHub.FaultKind.SLOW, 0, null, 1 << 20);
+        FileDownloader oneChunk = new FileDownloader(http, new FileDownloader.Settings(8 << 20, 2, 1 << 20));
+
+        FileDownloader.Result result = oneChunk.download(job(eight, dir.resolve("eight.part")), ProgressListener.NONE);
+
+        assertThat(result.digests().sha256()).isEqualTo(eight.sha256());
+        assertThat(result.transferred()).as("no byte fetched twice").isEqualTo(eight.size());
+        assertThat(hub.requests("GET")).extracting(r -> r.header("Range"))
+                .contains("bytes=0-" + ((8 << 20) - 1))
+                .anyMatch(range -> range.endsWith("-" + ((8 << 20) - 1))
+                        && Long.parseLong(range.substring(6, range.indexOf('-'))) >= 4 << 20);
     }
 }

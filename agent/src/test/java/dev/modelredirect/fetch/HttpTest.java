@@ -3,6 +3,7 @@ package dev.modelredirect.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.config.Secret;
 import dev.modelredirect.testing.TestStores;
 import java.net.InetAddress;
@@ -108,7 +109,7 @@ class HttpTest {
             assertThatThrownBy(() -> http.execute(http.request(url).build(), Http.Redirects.NONE))
                     .isInstanceOf(FetchException.class)
                     .hasMessageContaining("cannot be trusted")
-                    .hasMessageContaining("javax.net.ssl.trustStore");
+                    .hasMessageContaining("ca-file");
         } finally {
             tls.close();
         }
@@ -145,5 +146,58 @@ class HttpTest {
     @Test
     void messagesNeverShowAQueryString() {
         assertThat(Http.describe(HttpUrl.get("https://cdn.example/f?X-Amz-Signature=abc"))).doesNotContain("abc");
+    }
+
+    @Test
+    void aCaFileMakesAServerOfAPrivateAuthorityTrustedAndKeepsHostNamesChecked() throws Exception {
+        HeldCertificate root = new HeldCertificate.Builder().certificateAuthority(0).build();
+        HeldCertificate leaf = new HeldCertificate.Builder().addSubjectAlternativeName("localhost")
+                .signedBy(root).build();
+        MockWebServer tls = new MockWebServer();
+        tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(leaf, root.certificate()).build()
+                .sslSocketFactory());
+        tls.start(InetAddress.getLoopbackAddress(), 0);
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("ca", ".pem");
+        java.nio.file.Files.writeString(pem, root.certificatePem());
+        NetworkSettings network = new NetworkSettings(4, Optional.of(pem), "test", java.util.Map.of());
+        tls.enqueue(new MockResponse.Builder().code(200).body("trusted").build());
+        try (Http http = new Http(new AuthPolicy("https://localhost:" + tls.getPort(), Optional.empty()),
+                TestStores.FAST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(2), network)) {
+            try (Response response = http.execute(http.request(HttpUrl.get("https://localhost:" + tls.getPort()
+                    + "/x")).build(), Http.Redirects.NONE)) {
+                assertThat(response.body().string()).isEqualTo("trusted");
+            }
+            HttpUrl byAddress = HttpUrl.get("https://127.0.0.1:" + tls.getPort() + "/x");
+            assertThatThrownBy(() -> http.execute(http.request(byAddress).build(), Http.Redirects.NONE))
+                    .as("the certificate names localhost, not 127.0.0.1")
+                    .isInstanceOf(java.io.IOException.class);
+        } finally {
+            tls.close();
+            java.nio.file.Files.deleteIfExists(pem);
+        }
+    }
+
+    @Test
+    void aPlainHttpRequestThroughAProxyAnswersItsChallengeAndNeverCarriesTheToken() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(407).addHeader("Proxy-Authenticate", "Basic realm=\"p\"")
+                .build());
+        server.enqueue(new MockResponse.Builder().code(200).body("via proxy").build());
+        NetworkSettings network = new NetworkSettings(4, Optional.empty(), "", java.util.Map.of("http_proxy",
+                "http://alice:s%40cret@127.0.0.1:" + server.getPort()));
+        String endpoint = "http://models.example";
+        try (Http http = new Http(new AuthPolicy(endpoint, Optional.of(new Secret("hf_secret", "test"))),
+                TestStores.FAST_RETRY, Duration.ofSeconds(2), Duration.ofSeconds(2), network)) {
+            try (Response response = http.execute(http.request(HttpUrl.get(endpoint + "/x")).build(),
+                    Http.Redirects.NONE)) {
+                assertThat(response.body().string()).isEqualTo("via proxy");
+            }
+        }
+        RecordedRequest challenged = server.takeRequest();
+        RecordedRequest answered = server.takeRequest();
+        assertThat(challenged.getRequestLine()).startsWith("GET http://models.example/x");
+        assertThat(answered.getHeaders().get("Proxy-Authorization"))
+                .isEqualTo(okhttp3.Credentials.basic("alice", "s@cret"));
+        assertThat(challenged.getHeaders().get("Authorization")).isNull();
+        assertThat(answered.getHeaders().get("Authorization")).isNull();
     }
 }

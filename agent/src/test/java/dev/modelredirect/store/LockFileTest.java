@@ -63,7 +63,11 @@ class LockFileTest {
                 new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40),
                         List.of(new PinnedFile("config.json", 2, "b".repeat(64), "../../blobs/x"))),
                 new Pin.Url("https://h/m.zip", null, null, null,
-                        List.of(new PinnedFile("hub/models--org--name/blobs/x", 9, "d".repeat(64), null))));
+                        List.of(new PinnedFile("hub/models--org--name/blobs/x", 9, "d".repeat(64), null))),
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40), hubPin.files(),
+                        new FileFilter(List.of("*.json\u001b[2J"), List.of())),
+                new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40), hubPin.files(),
+                        new FileFilter(java.util.Collections.nCopies(101, "*"), List.of())));
         for (Pin pin : hostile) {
             Files.deleteIfExists(dir.resolve("models.lock"));
             lockFile().put("hf://org/name", pin);
@@ -114,5 +118,19 @@ class LockFileTest {
     void aNewerFormatIsRefusedWithAnUpgradeHint() throws Exception {
         Files.writeString(dir.resolve("models.lock"), "{\"version\": 2, \"sources\": {}}");
         assertThatThrownBy(() -> lockFile().get("x")).hasMessageContaining("upgrade");
+    }
+
+    @Test
+    void includeAndExcludePatternsRoundTripAndAnythingButStringsIsRefused() throws Exception {
+        Pin.Hub filtered = new Pin.Hub(RepoType.MODEL, "org/name", "main", "a".repeat(40), hubPin.files(),
+                new FileFilter(List.of("*.json"), List.of("onnx/")));
+        lockFile().put("hf://org/name", filtered);
+        assertThat(lockFile().get("hf://org/name")).isEqualTo(filtered);
+        assertThat(Files.readString(dir.resolve("models.lock"))).contains("\"include\": [", "\"exclude\": [");
+
+        Files.writeString(dir.resolve("models.lock"), Files.readString(dir.resolve("models.lock"))
+                .replace("\"onnx/\"", "{\"x\": 1}"));
+        assertThatThrownBy(() -> lockFile().get("hf://org/name")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("'exclude' holds");
     }
 }

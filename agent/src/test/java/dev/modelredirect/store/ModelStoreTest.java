@@ -176,7 +176,7 @@ class ModelStoreTest {
         String url = "https://github.com/org/repo/raw/main/blobs/" + weights.sha256();
         ModelStore.Options o = TestStores.options(root, hub.endpoint());
         ModelStore.Options mirrored = new ModelStore.Options(o.root(), o.lockfile(), o.endpoint(), o.token(),
-                false, o.retry(), o.downloads(), o.progress(), List.of(new dev.modelredirect.config.UrlMirror(
+                false, o.retry(), o.downloads(), o.progress(), o.network(), List.of(new dev.modelredirect.config.UrlMirror(
                         "https://github.com/org/repo/raw/main/", "http://127.0.0.1:" + hub.cdnPort() + "/")),
                 o.djlEndpoint());
         try (ModelStore store = new ModelStore(mirrored)) {

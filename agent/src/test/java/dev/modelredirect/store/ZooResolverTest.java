@@ -63,7 +63,7 @@ class ZooResolverTest {
     private ModelStore store(boolean offline) {
         ModelStore.Options o = TestStores.options(root, "http://127.0.0.1:1");
         return new ModelStore(new ModelStore.Options(o.root(), o.lockfile(), o.endpoint(), o.token(), offline,
-                o.retry(), o.downloads(), o.progress(), List.of(), server.url("/").toString()));
+                o.retry(), o.downloads(), o.progress(), o.network(), List.of(), server.url("/").toString()));
     }
 
     private static ZooFile archive(String sha1) {

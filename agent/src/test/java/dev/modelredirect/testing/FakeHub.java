@@ -113,7 +113,8 @@ public final class FakeHub extends Dispatcher implements Closeable {
     }
 
     /** A fault the next matching request gets. */
-    public enum FaultKind { STATUS, TRUNCATE, CORRUPT, IGNORE_RANGE, SLOW, DISCONNECT }
+    /** SLOW: {@code at} bytes per 100 ms and connection; TRICKLE: {@code at} bytes per 10 ms (smoother). */
+    public enum FaultKind { STATUS, TRUNCATE, CORRUPT, IGNORE_RANGE, SLOW, DISCONNECT, TRICKLE }
 
     private record Fault(Predicate<Seen> matches, AtomicInteger remaining, FaultKind kind, int status,
             String retryAfter, long at) {
@@ -129,7 +130,18 @@ public final class FakeHub extends Dispatcher implements Closeable {
     private final AtomicInteger signatures = new AtomicInteger();
     private volatile int treePageSize = 1000;
 
+    private final java.util.concurrent.atomic.AtomicLong contentBytes = new java.util.concurrent.atomic.AtomicLong();
+
     public FakeHub() throws IOException {
+        this(null);
+    }
+
+    /** A hub and CDN that speak TLS with {@code tls} (a server socket factory), when not null. */
+    public FakeHub(javax.net.ssl.SSLSocketFactory tls) throws IOException {
+        if (tls != null) {
+            hub.useHttps(tls);
+            cdn.useHttps(tls);
+        }
         hub.setDispatcher(this);
         cdn.setDispatcher(new Dispatcher() {
             @Override
@@ -195,6 +207,11 @@ public final class FakeHub extends Dispatcher implements Closeable {
 
     public void clearRequests() {
         seen.clear();
+    }
+
+    /** Body bytes of files handed to the network so far (faults other than truncation and corruption counted). */
+    public long contentBytesSent() {
+        return contentBytes.get();
     }
 
     /** Requests for content bytes (GETs of files on hub or CDN), the ones a hit must never make. */
@@ -400,8 +417,15 @@ public final class FakeHub extends Dispatcher implements Closeable {
                     sink.flush();
                     return;
                 }
-                content.write(sink, start, end);
-                sink.flush();
+                BufferedSink counted = okio.Okio.buffer(new okio.ForwardingSink(sink) {
+                    @Override
+                    public void write(okio.Buffer source, long byteCount) throws IOException {
+                        contentBytes.addAndGet(byteCount);
+                        super.write(source, byteCount);
+                    }
+                });
+                content.write(counted, start, end);
+                counted.flush();
             }
         };
         response.body(body);
@@ -410,6 +434,9 @@ public final class FakeHub extends Dispatcher implements Closeable {
         }
         if (fault != null && fault.kind() == FaultKind.SLOW) {
             response.throttleBody(Math.max(1, fault.at()), 100, TimeUnit.MILLISECONDS);
+        }
+        if (fault != null && fault.kind() == FaultKind.TRICKLE) {
+            response.throttleBody(Math.max(1, fault.at()), 10, TimeUnit.MILLISECONDS);
         }
         return response.build();
     }

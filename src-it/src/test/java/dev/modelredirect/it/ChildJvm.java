@@ -141,7 +141,9 @@ public final class ChildJvm implements AutoCloseable {
                 childEnv.keySet().removeIf(name -> name.startsWith("MODEL_REDIRECT_") || name.startsWith("HF_")
                         || name.startsWith("DJL_") || name.equals("ENGINE_CACHE_DIR") || name.startsWith("PYTORCH_")
                         || name.startsWith("TOKENIZERS_") || name.startsWith("JAVA_TOOL_OPTIONS")
-                        || name.equals("_JAVA_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+                        || name.equals("_JAVA_OPTIONS") || name.equals("JDK_JAVA_OPTIONS")
+                        || name.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy")
+                        || name.equals("SSL_CERT_FILE") || name.equals("REQUESTS_CA_BUNDLE"));
                 childEnv.put("OPT_OUT_TRACKING", "true");
                 childEnv.put("HF_HOME", dir.resolve("hf-home").toString());
                 env.forEach((name, value) -> {

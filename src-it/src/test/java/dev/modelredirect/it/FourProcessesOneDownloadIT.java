@@ -65,8 +65,10 @@ class FourProcessesOneDownloadIT {
         }
         RepoFolder repo = RepoFolder.model(store, "org/shared");
         assertThat(RepoFolder.sha256(repo.blob(content.sha256()))).as("sha256 of the blob").isEqualTo(content.sha256());
-        assertThat(CdnTraffic.bytesRequested(hub, SIZE)).as("bytes the CDN was asked for; ranges %s",
-                CdnTraffic.gets(hub, SIZE)).isEqualTo(SIZE);
+        // Requested ranges overlap when an idle connection takes over half of another's range (that one stops
+        // there), so the bytes the CDN sent are what count.
+        assertThat(hub.contentBytesSent()).as("bytes the CDN sent; ranges asked %s", CdnTraffic.gets(hub, SIZE))
+                .isBetween(SIZE, SIZE + MIB);
         assertThat(exits).as("children that said they wait for another download")
                 .anyMatch(exit -> exit.stderr().contains("waiting for another download"));
         assertThat(RepoFolder.temporaryFilesUnder(store)).as("temporary files left in the store").isEmpty();

@@ -6,11 +6,9 @@ import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
 import dev.modelredirect.testing.FakeHub.FaultKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,36 +102,9 @@ class KilledDownloadResumesIT {
                 .isLessThan(SIZE);
     }
 
-    /**
-     * The chunks recorded as finished in the chunk journal in the trailer of the partial file (after its SIZE data
-     * bytes: {@code MRPARTS1}, size, chunk size, then one int per finished chunk), as {@code [from, to)} byte ranges;
-     * none while there is no trailer.
-     */
+    /** The byte ranges the journal in the trailer of the partial file records as written. */
     private static List<long[]> journaledChunks(RepoFolder repo) {
-        List<long[]> chunks = new ArrayList<>();
-        for (Path partial : repo.partialFiles()) {
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial)) {
-                if (channel.size() < SIZE + 24) {
-                    continue;
-                }
-                ByteBuffer bytes = ByteBuffer.allocate((int) (channel.size() - SIZE));
-                channel.read(bytes, SIZE);
-                bytes.flip();
-                if (!new String(bytes.array(), 0, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("MRPARTS1")) {
-                    continue;
-                }
-                long size = bytes.getLong(8);
-                long chunk = bytes.getLong(16);
-                bytes.position(24);
-                while (bytes.remaining() >= 4) {
-                    long from = bytes.getInt() * chunk;
-                    chunks.add(new long[] {from, Math.min(size, from + chunk)});
-                }
-            } catch (IOException renamedAway) {
-                // the journal moved between listing and reading: read it again at the next poll
-            }
-        }
-        return chunks;
+        return PartialJournal.written(repo.partialFiles(), SIZE);
     }
 
     private static long total(List<long[]> chunks) {
