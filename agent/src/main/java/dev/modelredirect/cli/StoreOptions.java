@@ -10,10 +10,11 @@ import java.util.Set;
 
 /**
  * The options every store command shares: the SPEC's keys as {@code --store}, {@code --endpoint}, {@code --lockfile},
- * {@code --offline}, {@code --log}, overriding system properties and the environment; and {@code --json}, {@code --help}.
+ * {@code --offline}, {@code --log}, {@code --ca-file}, {@code --connections}, {@code --mirrors}, overriding system properties and the environment; and {@code --json}, {@code --help}.
  */
 final class StoreOptions {
-    static final Set<String> VALUED = Set.of("store", "endpoint", "djl-endpoint", "lockfile", "log");
+    static final Set<String> VALUED = Set.of("store", "endpoint", "djl-endpoint", "lockfile", "log", "ca-file",
+            "connections", "mirrors");
     static final Set<String> FLAGS = Set.of("offline", "json", "help");
 
     static final String HELP = String.join("\n",
@@ -22,6 +23,9 @@ final class StoreOptions {
             "  --endpoint URL     Hub or mirror base URL (default: $HF_ENDPOINT or https://huggingface.co)",
             "  --djl-endpoint URL DJL model repository or mirror, for djl:// (default: $DJL_REPO_URL or https://mlrepo.djl.ai/)",
             "  --lockfile FILE    the lock file (default: <store>/models.lock)",
+            "  --ca-file PEM      certificate authorities trusted besides the JDK's (default: $SSL_CERT_FILE, $REQUESTS_CA_BUNDLE)",
+            "  --connections N    parallel connections for one large file, 1 to 16 (default: 4)",
+            "  --mirrors MAP      URL prefixes fetched from elsewhere, FROM=>TO;... (sources keep their own URL)",
             "  --offline          never open a connection",
             "  --log LEVEL        quiet, info or debug",
             "  --json             print data as JSON on stdout",

@@ -70,7 +70,10 @@ class HfTokenizerHookIT {
         ChildJvm.Builder child = Djl.app(work, Djl.CURRENT, TokenizerProbe.class, "org/tok", "Hello world!")
                 .env("HF_ENDPOINT", nativeEndpoint.url())
                 .env("HTTPS_PROXY", nativeEndpoint.url()).env("HTTP_PROXY", nativeEndpoint.url())
-                .env("ALL_PROXY", nativeEndpoint.url());
+                .env("ALL_PROXY", nativeEndpoint.url())
+                // the agent honours the proxy variables too: our own endpoint (localhost) is exempt, as a user's
+                // company mirror would be; the native downloader's endpoint (127.0.0.1) and every other host are not
+                .env("NO_PROXY", "localhost");
         return agent ? child.agent("store=" + store + ",endpoint=" + hub.endpoint() + ",engines=false") : child;
     }
 

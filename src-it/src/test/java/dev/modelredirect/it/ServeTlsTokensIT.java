@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelredirect.testing.Content;
 import dev.modelredirect.testing.FakeHub;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.time.Duration;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +67,6 @@ class ServeTlsTokensIT {
         Path caFile = Files.writeString(work.resolve("ca.pem"), ca.certificatePem());
         Path certFile = Files.writeString(work.resolve("server.pem"), cert.certificatePem() + ca.certificatePem());
         Path keyFile = Files.writeString(work.resolve("server.key"), cert.privateKeyPkcs8Pem());
-        Path trustStore = trustStore(ca);
         Path tokens = Files.writeString(work.resolve("tokens"), "# the team\n" + ALPHA + "\n");
 
         try (ChildJvm serve = ChildJvm.cli(work, "serve", "--port", "0", "--store", store.toString(), "--tls-cert",
@@ -91,15 +88,18 @@ class ServeTlsTokensIT {
             assertThat(npmNoToken.stdout()).as(npmNoToken.describe()).contains("a bearer token of this server is needed");
 
             Path ours = work.resolve("our-store");
+            ChildJvm.Exit untrusted = ChildJvm.cli(work, "pull", "hf://org/tiny", "--store",
+                    work.resolve("untrusted-store").toString(), "--endpoint", url).env("HF_TOKEN", ALPHA)
+                    .run(Duration.ofMinutes(1));
+            assertThat(untrusted.code()).as("our jar without the CA: " + untrusted.describe()).isEqualTo(1);
             ChildJvm.Exit through = ChildJvm.cli(work, "pull", "hf://org/tiny", "--store", ours.toString(),
-                    "--endpoint", url).env("HF_TOKEN", ALPHA).jvmOption("-Djavax.net.ssl.trustStore=" + trustStore)
-                    .jvmOption("-Djavax.net.ssl.trustStorePassword=changeit").run(Duration.ofMinutes(1));
+                    "--endpoint", url, "--ca-file", caFile.toString()).env("HF_TOKEN", ALPHA)
+                    .run(Duration.ofMinutes(1));
             assertThat(through.code()).as(through.describe()).isZero();
             assertSnapshot(RepoFolder.model(ours, "org/tiny").snapshot(commit));
             ChildJvm.Exit noToken = ChildJvm.cli(work, "pull", "hf://org/tiny", "--store",
-                    work.resolve("no-token-store").toString(), "--endpoint", url)
-                    .jvmOption("-Djavax.net.ssl.trustStore=" + trustStore)
-                    .jvmOption("-Djavax.net.ssl.trustStorePassword=changeit").run(Duration.ofMinutes(1));
+                    work.resolve("no-token-store").toString(), "--endpoint", url).env("SSL_CERT_FILE",
+                    caFile.toString()).run(Duration.ofMinutes(1));
             assertThat(noToken.code()).as(noToken.describe()).isEqualTo(1);
 
             // revoke ALPHA and add BETA by replacing the file, as a deployment tool would
@@ -158,17 +158,6 @@ class ServeTlsTokensIT {
     private static long requestLines(String log) {
         return log.lines().filter(l -> l.matches("model-redirect: serve: (GET|HEAD|POST) /.* \\d{3} \\d+ B \\d+ ms"))
                 .count();
-    }
-
-    private Path trustStore(HeldCertificate ca) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("team-ca", ca.certificate());
-        Path file = work.resolve("truststore.p12");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "changeit".toCharArray());
-        }
-        return file;
     }
 
     private ChildJvm.Exit curl(Path caFile, String token, String url) {

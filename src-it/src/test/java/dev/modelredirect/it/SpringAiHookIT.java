@@ -85,8 +85,10 @@ class SpringAiHookIT {
     }
 
     private ChildJvm.Builder withAgent(String modelUri, String tokenizerUri, String extra) {
+        // one connection per file: the byte counts below then say "each file once" exactly (parallel ranges and
+        // work stealing, whose in-flight bytes vary with load, are the downloader's tests)
         return springAi(work, modelUri, tokenizerUri).agent("store=" + store + ",endpoint=" + hub.endpoint()
-                + ",engines=false" + (extra.isEmpty() ? "" : "," + extra));
+                + ",engines=false,connections=1" + (extra.isEmpty() ? "" : "," + extra));
     }
 
     private static Path tempDir(Path folder) {

@@ -78,8 +78,9 @@ class UserHooksIT {
     }
 
     private ChildJvm.Builder agent(ChildJvm.Builder child, Path hookFile, String extra) {
-        return child.agent("store=" + store + ",endpoint=" + hub.endpoint() + ",engines=false,hook-file=" + hookFile
-                + (extra.isEmpty() ? "" : "," + extra));
+        // one connection per file, so that "downloaded once" is an exact byte count (see SpringAiHookIT)
+        return child.agent("store=" + store + ",endpoint=" + hub.endpoint() + ",engines=false,connections=1,hook-file="
+                + hookFile + (extra.isEmpty() ? "" : "," + extra));
     }
 
     private Path hookFile(String... lines) throws IOException {
