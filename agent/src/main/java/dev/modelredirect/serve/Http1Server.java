@@ -76,6 +76,8 @@ final class Http1Server implements Closeable {
             server = new Http1Server(channel, null, handler, maxConnections);
         } else {
             SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+            // TLS 1.2 and 1.3 only, whatever the JDK's defaults still allow
+            socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
             try {
                 socket.bind(bind, backlog);
             } catch (IOException ex) {
