@@ -59,9 +59,14 @@ public record UrlMirror(String from, String to) {
                         + "https://github.com/=>https://artifacts.example/github/); the entry is ignored");
                 continue;
             }
-            mirrors.add(new UrlMirror(from, to));
+            // a bare host is that host's root: https://github.com must not also match https://github.com.evil.example
+            mirrors.add(new UrlMirror(withRootPath(from), withRootPath(to)));
         }
         return List.copyOf(mirrors);
+    }
+
+    private static String withRootPath(String base) {
+        return URI.create(base).getRawPath().isEmpty() ? base + "/" : base;
     }
 
     private static boolean isBaseUrl(String text) {

@@ -36,4 +36,13 @@ class UrlMirrorTest {
         assertThat(parsed).containsExactly(new UrlMirror("https://ok.test/", "http://m.test/"));
         assertThat(problems).hasSize(4).allMatch(p -> p.contains("agent argument mirrors") && p.contains("FROM=>TO"));
     }
+
+    @Test
+    void aBareHostPrefixMatchesThatHostOnlyNotALongerHostName() {
+        List<UrlMirror> mirrors = UrlMirror.parse("https://github.com=>http://127.0.0.1:8080", "test", new ArrayList<>());
+        assertThat(mirrors).containsExactly(new UrlMirror("https://github.com/", "http://127.0.0.1:8080/"));
+        assertThat(UrlMirror.fetchUrl(mirrors, "https://github.com.evil.example/x.bin"))
+                .isEqualTo("https://github.com.evil.example/x.bin");
+        assertThat(UrlMirror.fetchUrl(mirrors, "https://github.com/org/x.bin")).isEqualTo("http://127.0.0.1:8080/org/x.bin");
+    }
 }
