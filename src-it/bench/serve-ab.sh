@@ -33,34 +33,16 @@ JAR=${JAR:-agent/target/model-redirect.jar}
 read -r -a JAVA_ARGS <<<"${JAVA_OPTS:-}"
 read -r -a EXTRA_ARGS <<<"${SERVE_ARGS:-}"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-
 WORK=""
 NGINX_PID=""
 SERVE_PID=""
 POLICY_RC=""
 source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
-cleanup() {
-    local rc=$?
-    stop_pid "$SERVE_PID" TERM
-    stop_pid "$NGINX_PID" QUIT
-    [[ -n $POLICY_RC ]] && rm -f "$POLICY_RC"
-    [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 command -v ab >/dev/null || die "ab is missing: apt-get install -y apache2-utils"
 command -v curl >/dev/null || die "curl is missing: apt-get install -y curl"
 command -v java >/dev/null || die "java is missing"
-if [[ ! -f $JAR ]]; then
-    [[ $JAR == agent/target/model-redirect.jar ]] || die "JAR=$JAR does not exist"
-    say "building $JAR (mvn -B -q package -pl agent -am -DskipTests)"
-    mvn -B -q package -pl agent -am -DskipTests || die "the build failed"
-fi
+ensure_jar
 source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
 nginx_ensure_installed
 

@@ -1,5 +1,31 @@
-# Shared by the benchmark scripts that run `serve`: stopping a process, and starting serve on a free port.
-# Needs: WORK, JAR, JAVA_ARGS (array), and `say` and `die` functions. Source it.
+# Shared by the benchmark scripts that run `serve` beside nginx: messages, clean-up on exit, the jar, stopping a
+# process, and starting serve on a free port. Needs: WORK, JAR, JAVA_ARGS (array), NGINX_PID, SERVE_PID, POLICY_RC
+# (set them, empty, before sourcing). Source it; it installs the EXIT/INT/TERM traps.
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# stops serve and nginx, removes the policy-rc.d guard and the work directory; keeps the exit code
+cleanup() {
+    local rc=$?
+    stop_pid "$SERVE_PID" TERM
+    stop_pid "$NGINX_PID" QUIT
+    [[ -n $POLICY_RC ]] && rm -f "$POLICY_RC"
+    [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ensure_jar: builds agent/target/model-redirect.jar when it is the JAR asked for and missing
+ensure_jar() {
+    if [[ ! -f $JAR ]]; then
+        [[ $JAR == agent/target/model-redirect.jar ]] || die "JAR=$JAR does not exist"
+        say "building $JAR (mvn -B -q package -pl agent -am -DskipTests)"
+        mvn -B -q package -pl agent -am -DskipTests || die "the build failed"
+    fi
+}
 
 # stop_pid PID SIGNAL: signal, wait up to 5 s, then SIGKILL
 stop_pid() {

@@ -25,26 +25,12 @@ export OPT_OUT_TRACKING=true
 JAR=${JAR:-agent/target/model-redirect.jar}
 read -r -a JAVA_ARGS <<<"${JAVA_OPTS:-}"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
-
 WORK=""
 NGINX_PID=""
 SERVE_PID=""
 POLICY_RC=""
 source "$(dirname "${BASH_SOURCE[0]}")/serve-lib.sh"
-cleanup() {
-    local rc=$?
-    stop_pid "$SERVE_PID" TERM
-    stop_pid "$NGINX_PID" QUIT
-    [[ -n $POLICY_RC ]] && rm -f "$POLICY_RC"
-    [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
 trap 'say "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- prerequisites
 
@@ -52,11 +38,7 @@ command -v curl >/dev/null || die "curl is missing: apt-get install -y curl"
 command -v java >/dev/null || die "java is missing"
 command -v sha256sum >/dev/null || die "sha256sum is missing (coreutils)"
 
-if [[ ! -f $JAR ]]; then
-    [[ $JAR == agent/target/model-redirect.jar ]] || die "JAR=$JAR does not exist"
-    say "building $JAR (mvn -B -q package -pl agent -am -DskipTests)"
-    mvn -B -q package -pl agent -am -DskipTests || die "the build failed"
-fi
+ensure_jar
 
 source "$(dirname "${BASH_SOURCE[0]}")/nginx-lib.sh"
 nginx_ensure_installed
