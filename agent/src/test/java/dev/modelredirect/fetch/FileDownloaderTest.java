@@ -242,8 +242,9 @@ class FileDownloaderTest {
 
         assertThat(result.digests().sha256()).isEqualTo(eight.sha256());
         assertThat(result.transferred()).as("no byte fetched twice").isEqualTo(eight.size());
+        // The first connection's request may go out before or after the steal lowered its end: either is right.
         assertThat(hub.requests("GET")).extracting(r -> r.header("Range"))
-                .contains("bytes=0-" + ((8 << 20) - 1))
+                .anyMatch(range -> range.startsWith("bytes=0-"))
                 .anyMatch(range -> range.endsWith("-" + ((8 << 20) - 1))
                         && Long.parseLong(range.substring(6, range.indexOf('-'))) >= 4 << 20);
     }
