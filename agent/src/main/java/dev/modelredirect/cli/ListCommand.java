@@ -18,8 +18,11 @@ import java.util.Map;
 
 /** {@code list}: the sources of the lock file and what else the store holds: revision, files, size, last use. */
 final class ListCommand extends StoreCommand {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneOffset.UTC);
+    /** Built when a listing is printed, not when the command table is: java.time's formatters take ~10 ms to load. */
+    private static final class When {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(ZoneOffset.UTC);
+    }
 
     @Override
     public String name() {
@@ -77,7 +80,7 @@ final class ListCommand extends StoreCommand {
                 unpinned |= !row.pinned();
                 table.add(row.source() + (row.pinned() ? "" : " *"), StoreInventory.shortRevision(row.revision()),
                         row.complete() ? String.valueOf(row.files()) : row.files() + "/" + row.filesPinned(),
-                        Sizes.human(row.bytes()), row.lastUse().map(WHEN::format).orElse("-"));
+                        Sizes.human(row.bytes()), row.lastUse().map(When.FORMAT::format).orElse("-"));
             }
             out.print(table.render());
             out.println(rows.size() + (rows.size() == 1 ? " source, " : " sources, ") + files

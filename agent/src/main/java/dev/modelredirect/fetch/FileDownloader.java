@@ -227,23 +227,48 @@ public final class FileDownloader {
         return hashing.finish();
     }
 
-    /** Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. */
+    /**
+     * Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. The
+     * buffer is filled whole before one write (a socket read gives 8 KiB at a time); when the body breaks off, what
+     * came before the break is written and kept, then the failure is thrown.
+     */
     private static void stream(BufferedSource source, FileChannel channel, long[] position, Hashing hashing,
             DownloadJob job, ProgressListener progress) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         long limit = job.expectedSize() >= 0 ? job.expectedSize() : Long.MAX_VALUE;
-        int n;
-        while ((n = source.read(buffer, 0, buffer.length)) > 0) {
+        boolean ended = false;
+        while (!ended) {
+            buffer.clear();
+            IOException cut = null;
+            try {
+                while (buffer.hasRemaining()) {
+                    if (source.read(buffer) < 0) {
+                        ended = true;
+                        break;
+                    }
+                }
+            } catch (IOException ex) {
+                if (Transfers.isInterruption(ex)) {
+                    throw ex;
+                }
+                cut = ex;
+            }
+            int n = buffer.position();
             if (position[0] + n > limit) {
                 throw new IntegrityException("the server sent more than the " + limit + " bytes announced for "
                         + job.label() + "; nothing was stored. Try again later or check the server");
             }
-            wrapped.clear().limit(n);
-            Transfers.writeFully(channel, wrapped, position[0]);
-            hashing.update(buffer, 0, n);
-            position[0] += n;
-            progress.update(job.label(), position[0], job.expectedSize());
+            if (n > 0) {
+                buffer.flip();
+                Transfers.writeFully(channel, buffer, position[0]);
+                buffer.position(0).limit(n);
+                hashing.update(buffer);
+                position[0] += n;
+                progress.update(job.label(), position[0], job.expectedSize());
+            }
+            if (cut != null) {
+                throw cut;
+            }
         }
     }
 

@@ -93,7 +93,9 @@ public final class LockFile {
             synchronized (this) {
                 cacheStamp = Long.MIN_VALUE;
                 Map<String, Pin> pins = new TreeMap<>(read());
-                if (pin.equals(pins.get(source))) {
+                Pin existing = pins.get(source);
+                // a record's first equals in a JVM links its bootstrap (~25 ms): not for a source pinned first now
+                if (existing != null && pin.equals(existing)) {
                     return false;
                 }
                 pins.put(source, pin);

@@ -30,12 +30,13 @@ import okhttp3.HttpUrl;
 final class ZooResolver {
     private final StoreContext context;
     private final ZooLayout layout;
-    private final HttpUrl endpoint;
+    /** The {@code djl-endpoint} text; parsed on first download only (parsing loads OkHttp's URL code). */
+    private final String djlEndpoint;
 
     ZooResolver(StoreContext context, String djlEndpoint) {
         this.context = context;
         this.layout = new ZooLayout(context.root.resolve(ZooLayout.FOLDER));
-        this.endpoint = HttpUrl.parse(djlEndpoint);
+        this.djlEndpoint = djlEndpoint;
     }
 
     ZooLayout layout() {
@@ -94,9 +95,10 @@ final class ZooResolver {
     private Resolution fetch(ZooFile request, String path, Path file, boolean refresh,
             UrlResolver.HttpSupplier httpSupplier, long start) throws IOException {
         String label = request.source() + " " + path;
-        HttpUrl url = endpoint.resolve(path);
+        HttpUrl endpoint = HttpUrl.parse(djlEndpoint);
+        HttpUrl url = endpoint == null ? null : endpoint.resolve(path);
         if (url == null) {
-            throw new StoreException("cannot make a URL of djl-endpoint " + endpoint + " and " + path);
+            throw new StoreException("cannot make a URL of djl-endpoint " + djlEndpoint + " and " + path);
         }
         Http client = httpSupplier.get();
         long transferred;
