@@ -38,8 +38,6 @@ final class ChunkedTransfer {
 
     private static final int BUFFER = 1 << 18;
     private static final int HASH_BUFFER = 1 << 20;
-    /** Hashed data is flushed to disk in the background every this many bytes. */
-    private static final long FLUSH_EVERY = 32L << 20;
     /** Fresh links asked for one file before a refusal counts as final. */
     private static final int MAX_REFRESHES = 3;
 
@@ -60,7 +58,6 @@ final class ChunkedTransfer {
     private boolean hashBusy;
     private Hashing hashing;
     private Flusher flusher;
-    private long flushedAt;
     /** Bytes hashed by a connection straight from its buffer, without reading them back. */
     private long hashedInPlace;
     private IOException failure;
@@ -117,6 +114,8 @@ final class ChunkedTransfer {
             GroupAccess.share(file);
             synchronized (this) {
                 journal = Journal.start(channel, size, written);
+                // before the connections start: one hashing in place reports progress to it
+                flusher = new Flusher(channel);
             }
             for (int i = 0; i < settings.connections(); i++) {
                 Thread worker = new Thread(this::work, "model-redirect-download-" + i);
@@ -125,9 +124,6 @@ final class ChunkedTransfer {
                 worker.start();
             }
             byte[] buffer = new byte[HASH_BUFFER];
-            synchronized (this) {
-                flusher = new Flusher(channel);
-            }
             while (true) {
                 long waitStart = System.nanoTime();
                 long[] range = awaitPrefix();
@@ -209,10 +205,7 @@ final class ChunkedTransfer {
     private synchronized void hashedTo(long upTo) {
         hashed = upTo;
         hashBusy = false;
-        if (hashed - flushedAt >= FLUSH_EVERY) {
-            flusher.request();
-            flushedAt = hashed;
-        }
+        flusher.reached(hashed);
         notifyAll();
     }
 

@@ -143,12 +143,14 @@ public final class FileDownloader {
             Transfers.truncate(file, have);
         }
         Hashing hashing = Hashing.forExpected(size, job.expected());
+        Flusher flusher = null;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ)) {
             GroupAccess.share(file);
             if (have > 0) {
                 Transfers.hashRange(channel, 0, have, hashing, new byte[1 << 20]);
             }
+            flusher = new Flusher(channel);
             HttpUrl url = job.location().current();
             int failures = 0;
             int refreshes = 0;
@@ -196,7 +198,7 @@ public final class FileDownloader {
                     ResponseBody body = response.body();
                     long[] position = {have};
                     try {
-                        stream(body.source(), channel, position, hashing, job, progress);
+                        stream(body.source(), channel, position, hashing, job, progress, flusher);
                     } finally {
                         transferred[0] += position[0] - have;
                         have = position[0];
@@ -222,7 +224,12 @@ public final class FileDownloader {
                     Transfers.backoffOrFail(http, job, failures, ex);
                 }
             }
+            flusher.stop();
             channel.force(true);
+        } finally {
+            if (flusher != null) {
+                flusher.stop();
+            }
         }
         return hashing.finish();
     }
@@ -230,10 +237,11 @@ public final class FileDownloader {
     /**
      * Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. The
      * buffer is filled whole before one write (a socket read gives 8 KiB at a time); when the body breaks off, what
-     * came before the break is written and kept, then the failure is thrown.
+     * came before the break is written and kept, then the failure is thrown. Written data goes to disk in the background
+     * as it arrives, so the final fsync has little left to do.
      */
     private static void stream(BufferedSource source, FileChannel channel, long[] position, Hashing hashing,
-            DownloadJob job, ProgressListener progress) throws IOException {
+            DownloadJob job, ProgressListener progress, Flusher flusher) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         long limit = job.expectedSize() >= 0 ? job.expectedSize() : Long.MAX_VALUE;
         boolean ended = false;
@@ -264,6 +272,7 @@ public final class FileDownloader {
                 buffer.position(0).limit(n);
                 hashing.update(buffer);
                 position[0] += n;
+                flusher.reached(position[0]);
                 progress.update(job.label(), position[0], job.expectedSize());
             }
             if (cut != null) {

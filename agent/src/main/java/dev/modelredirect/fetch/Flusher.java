@@ -8,9 +8,13 @@ import java.nio.channels.FileChannel;
  * has little left to do. Requests arriving while a flush runs are merged into the next one.
  */
 final class Flusher {
+    /** Data is flushed in the background every this many bytes. */
+    static final long EVERY = 32L << 20;
+
     private final FileChannel channel;
     private final Thread thread;
     private boolean requested;
+    private long requestedAt;
     private boolean stopped;
 
     Flusher(FileChannel channel) {
@@ -20,9 +24,13 @@ final class Flusher {
         thread.start();
     }
 
-    synchronized void request() {
-        requested = true;
-        notifyAll();
+    /** The file is complete up to {@code bytes}: asks for a flush when {@link #EVERY} more were written since the last. */
+    synchronized void reached(long bytes) {
+        if (bytes - requestedAt >= EVERY) {
+            requestedAt = bytes;
+            requested = true;
+            notifyAll();
+        }
     }
 
     void stop() {
