@@ -14,7 +14,9 @@
 # Usage (from the repository root):  src-it/bench/downloads-vs-peers.sh [ROUNDS]      (default 3)
 # Environment: THROTTLED_MB (200), RATE (20000000 bytes/s per connection), LOOPBACK_MB (1024), CONNECTIONS (4),
 #   SEED (1), JAR (default agent/target/model-redirect.jar, built when missing), JAVA_OPTS, BENCH_DIR (/var/tmp),
-#   DROP_CACHE=1 to drop the page cache before every loopback run (needs root; slows everything else on the machine).
+#   DROP_CACHE=1 to drop the page cache before every loopback run (needs root; slows everything else on the machine),
+#   CDS=1 to time the pulls with a class-data archive of the CLI (one training pull writes it first; see
+#   docs/downloads.md, "Faster starts").
 # Needs: curl, aria2c (apt-get install aria2), nginx (installed from Debian when missing, as root), GNU time, java.
 set -euo pipefail
 
@@ -131,6 +133,17 @@ timed() {
 fresh() { rm -rf "$WORK/out"; mkdir -p "$WORK/out"; sync; }
 check() { [[ $(sha256sum "$1" | cut -d' ' -f1) == "$2" ]] || die "$1: wrong sha256"; }
 pulled() { echo "$WORK/out/store/url/127.0.0.1_$1/$2"; }
+if [[ ${CDS:-0} == 1 ]]; then
+    # one pull of a 40 MiB file (parallel ranges) loads the classes a pull needs; the JVM writes the archive at exit
+    head -c $(( 40 << 20 )) /dev/urandom >"$WORK/www/train.bin"
+    chmod 644 "$WORK/www/train.bin"
+    java "${JAVA_ARGS[@]}" -XX:ArchiveClassesAtExit="$WORK/cli.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$JAR" \
+        pull "http://127.0.0.1:$PORT/train.bin" --store "$WORK/train-store" >"$WORK/logs/train.log" 2>&1 \
+        || die "the training pull for the class-data archive failed: $(tail -n 3 "$WORK/logs/train.log")"
+    [[ -s $WORK/cli.jsa ]] || die "no class-data archive was written: $(tail -n 3 "$WORK/logs/train.log")"
+    JAVA_ARGS+=(-XX:SharedArchiveFile="$WORK/cli.jsa")
+    say "class-data archive: $(( $(stat -c %s "$WORK/cli.jsa") >> 20 )) MiB"
+fi
 MR=(java "${JAVA_ARGS[@]}" -Dmodel.redirect.connections="$CONNECTIONS" -jar "$JAR" pull)
 mr() { "${MR[@]}" "$1" --store "$WORK/out/store"; }
 
@@ -210,4 +223,4 @@ echo "resume:    bytes fetched over one kill / size, median $r4 (max $(maximum <
     "$(verdict "$(maximum <<<"$RESUME")" 1.02 le)"
 echo "every file fetched verified against the source's sha256"
 echo "reproduce: THROTTLED_MB=$THROTTLED_MB RATE=$RATE LOOPBACK_MB=$LOOPBACK_MB CONNECTIONS=$CONNECTIONS SEED=$SEED" \
-    "JAVA_OPTS='${JAVA_OPTS:-}' src-it/bench/downloads-vs-peers.sh $ROUNDS"
+    "JAVA_OPTS='${JAVA_OPTS:-}' CDS=${CDS:-0} src-it/bench/downloads-vs-peers.sh $ROUNDS"

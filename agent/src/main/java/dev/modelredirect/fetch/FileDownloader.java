@@ -237,8 +237,8 @@ public final class FileDownloader {
     /**
      * Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. The
      * buffer is filled whole before one write (a socket read gives 8 KiB at a time); when the body breaks off, what
-     * came before the break is written and kept, then the failure is thrown. Written data goes to disk in the background
-     * as it arrives, so the final fsync has little left to do.
+     * came before the break is written and kept, then the failure is thrown. Written data goes to disk in the
+     * background as it arrives, so the final fsync has little left to do.
      */
     private static void stream(BufferedSource source, FileChannel channel, long[] position, Hashing hashing,
             DownloadJob job, ProgressListener progress, Flusher flusher) throws IOException {

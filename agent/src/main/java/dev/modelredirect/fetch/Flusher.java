@@ -24,7 +24,7 @@ final class Flusher {
         thread.start();
     }
 
-    /** The file is complete up to {@code bytes}: asks for a flush when {@link #EVERY} more were written since the last. */
+    /** The file is complete up to {@code bytes}: asks for a flush once {@link #EVERY} more are written. */
     synchronized void reached(long bytes) {
         if (bytes - requestedAt >= EVERY) {
             requestedAt = bytes;
