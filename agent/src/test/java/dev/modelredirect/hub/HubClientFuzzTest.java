@@ -99,7 +99,7 @@ class HubClientFuzzTest {
     @Order(2)
     void seededHostileAnswersAreUsedSafelyOrRefused() {
         List<byte[]> corpus = Mutations.corpus(HubClientFuzzTest.class, "anyServerAnswerIsUsedOrRefusedAsAHubError");
-        int ran = Mutations.ofBytes(14, corpus).run(1_500, Duration.ofSeconds(5),
+        int ran = Mutations.ofBytes(14, corpus).run(1_500, 101, Duration.ofSeconds(5),
                 this::anyServerAnswerIsUsedOrRefusedAsAHubError);
         assertThat(ran).isGreaterThan(100);
     }
