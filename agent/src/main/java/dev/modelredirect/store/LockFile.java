@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,14 @@ import java.util.TreeMap;
  * when they do not. A lock file (or its directory) that is read-only is used as is and never written.
  */
 public final class LockFile {
+    private static final Object NOT_READ = new Object();
+    private static final Object ABSENT = List.of();
+
     private final Path path;
     private final Path lockName;
     private Map<String, Pin> cache;
-    private long cacheStamp = Long.MIN_VALUE;
+    /** The {@link #stamp()} of the file {@link #cache} was read from; {@link #NOT_READ} when it must be read again. */
+    private Object cacheStamp = NOT_READ;
 
     /**
      * @param path     the lock file
@@ -91,7 +96,7 @@ public final class LockFile {
         }
         try (NamedLocks.Held ignored = NamedLocks.acquire(lockName, "the lock file " + path)) {
             synchronized (this) {
-                cacheStamp = Long.MIN_VALUE;
+                cacheStamp = NOT_READ;
                 Map<String, Pin> pins = new TreeMap<>(read());
                 Pin existing = pins.get(source);
                 // a record's first equals in a JVM links its bootstrap (~25 ms): not for a source pinned first now
@@ -114,7 +119,7 @@ public final class LockFile {
         }
         try (NamedLocks.Held ignored = NamedLocks.acquire(lockName, "the lock file " + path)) {
             synchronized (this) {
-                cacheStamp = Long.MIN_VALUE;
+                cacheStamp = NOT_READ;
                 Map<String, Pin> pins = new TreeMap<>(read());
                 if (pins.remove(source) == null) {
                     return false;
@@ -127,17 +132,24 @@ public final class LockFile {
         }
     }
 
-    private long stamp() {
+    /**
+     * What tells one version of the file from the next: its modification time, size and file key (inode). The time
+     * alone is not enough: file systems stamp with a coarse clock (a tick of a few ms), so two writes in one tick share
+     * it, and a moved pin (another 40-hex commit) keeps the size. Every write here replaces the file with a new one,
+     * whose file key differs from the one it replaces.
+     */
+    private Object stamp() {
         try {
-            return Files.getLastModifiedTime(path).toMillis() * 31 + Files.size(path);
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            return List.of(attributes.lastModifiedTime(), attributes.size(), String.valueOf(attributes.fileKey()));
         } catch (IOException ex) {
-            return -1;
+            return ABSENT;
         }
     }
 
     private Map<String, Pin> read() throws StoreException {
-        long stamp = stamp();
-        if (cache != null && stamp == cacheStamp) {
+        Object stamp = stamp();
+        if (cache != null && stamp.equals(cacheStamp)) {
             return cache;
         }
         String text;

@@ -26,7 +26,7 @@ class TarReaderFuzzTest {
     @Test
     void seededMutantsOfTheCorpusReadOrFailAsAnIOException() {
         int ran = Mutations.ofBytes(14, Mutations.corpus(TarReaderFuzzTest.class,
-                "anyBytesReadAsEntriesOrFailAsAnIOException")).run(20_000, Duration.ofSeconds(4),
+                "anyBytesReadAsEntriesOrFailAsAnIOException")).run(20_000, 501, Duration.ofSeconds(4),
                 this::anyBytesReadAsEntriesOrFailAsAnIOException);
         assertThat(ran).isGreaterThan(500);
     }

@@ -34,7 +34,7 @@ class ImporterFuzzTest {
     @Test
     void seededMutantsOfAnExportAreImportedWholeOrRefusedWithTheStoreUnchanged() {
         int ran = Mutations.ofBytes(14, Mutations.corpus(ImporterFuzzTest.class,
-                "anArchiveIsImportedWholeOrRefusedWithTheStoreUnchanged")).run(3_000, Duration.ofSeconds(5),
+                "anArchiveIsImportedWholeOrRefusedWithTheStoreUnchanged")).run(3_000, 101, Duration.ofSeconds(5),
                 this::anArchiveIsImportedWholeOrRefusedWithTheStoreUnchanged);
         assertThat(ran).isGreaterThan(100);
     }

@@ -37,7 +37,7 @@ class HookFileParserFuzzTest {
     void seededMutantsOfTheCorpusAreParsedIntoValidDeclarationsOrNumberedErrors() {
         int ran = Mutations.ofBytes(11, Mutations.corpus(HookFileParserFuzzTest.class,
                 "anyHookFileIsParsedIntoValidDeclarationsOrNumberedErrors"))
-                .run(5_000, Duration.ofSeconds(4), this::anyHookFileIsParsedIntoValidDeclarationsOrNumberedErrors);
+                .run(5_000, 201, Duration.ofSeconds(4), this::anyHookFileIsParsedIntoValidDeclarationsOrNumberedErrors);
         assertThat(ran).isGreaterThan(200);
     }
 }

@@ -21,7 +21,10 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A hostile mirror: a real HTTP server on loopback answers {@link HubClient}'s HEAD, revision and tree requests with
@@ -30,7 +33,13 @@ import org.junit.jupiter.api.Test;
  * metadata that is safe to use as file names (a 40-hex commit, a plain etag, paths that cannot escape) or fails with
  * an {@link IOException} that says what went wrong; never a runtime exception, and never a connection to another
  * host or port (Jazzer's server-side request forgery detector).
+ *
+ * <p>The detector ({@link BugDetectors}) works only once Jazzer's agent is installed, which the first {@link FuzzTest}
+ * run in the JVM does; without it, its class fails to initialise and every later use fails. The fuzz test therefore
+ * runs first here, rather than rely on another fuzz test class having run before this one (surefire runs classes in
+ * file system order, which differs from one machine to the next).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HubClientFuzzTest {
     private static final String[] HEADERS = {"X-Repo-Commit", "ETag", "X-Linked-Etag", "X-Linked-Size",
         "Content-Length", "Location", "Link", "X-Error-Code", "X-Error-Message"};
@@ -47,6 +56,7 @@ class HubClientFuzzTest {
     private final RepoId repo = new RepoId(RepoType.MODEL, "org", "tiny");
 
     @FuzzTest(maxDuration = "60s")
+    @Order(1)
     void anyServerAnswerIsUsedOrRefusedAsAHubError(byte[] input) {
         // Jazzer's SSRF detector stays on for every other destination: whatever the answers say (redirects, Link
         // headers to other origins), the client may connect to the mirror it was given and nowhere else
@@ -86,9 +96,10 @@ class HubClientFuzzTest {
     }
 
     @Test
+    @Order(2)
     void seededHostileAnswersAreUsedSafelyOrRefused() {
         List<byte[]> corpus = Mutations.corpus(HubClientFuzzTest.class, "anyServerAnswerIsUsedOrRefusedAsAHubError");
-        int ran = Mutations.ofBytes(14, corpus).run(1_500, Duration.ofSeconds(5),
+        int ran = Mutations.ofBytes(14, corpus).run(1_500, 101, Duration.ofSeconds(5),
                 this::anyServerAnswerIsUsedOrRefusedAsAHubError);
         assertThat(ran).isGreaterThan(100);
     }

@@ -42,7 +42,7 @@ class JsonDifferentialTest {
             corpus.add(new JsonGenerator(random).document());
         }
         Map<String, Integer> differences = new HashMap<>();
-        int ran = Mutations.ofTexts(SEED + 2, corpus).run(30_000, Duration.ofSeconds(8), input -> {
+        int ran = Mutations.ofTexts(SEED + 2, corpus).run(30_000, 1001, Duration.ofSeconds(8), input -> {
             String difference = ReferenceJson.assertAgree(new String(input, StandardCharsets.UTF_8));
             if (difference != null) {
                 differences.merge(difference, 1, Integer::sum);

@@ -22,7 +22,7 @@ class JsonFuzzTest {
     @Test
     void seededMutantsOfTheCorpusGetOneVerdictFromBothParsers() {
         int ran = Mutations.ofBytes(14, Mutations.corpus(JsonFuzzTest.class, "bothParsersAgree"))
-                .run(20_000, Duration.ofSeconds(4), this::bothParsersAgree);
+                .run(20_000, 501, Duration.ofSeconds(4), this::bothParsersAgree);
         assertThat(ran).isGreaterThan(500);
     }
 }

@@ -39,7 +39,7 @@ class LockFileFuzzTest {
     @Test
     void seededMutantsOfTheCorpusAreReadOrRefusedInOneLine() {
         int ran = Mutations.ofBytes(14, Mutations.corpus(LockFileFuzzTest.class, "anyLockFileIsReadOrRefusedInOneLine"))
-                .run(5_000, Duration.ofSeconds(4), this::anyLockFileIsReadOrRefusedInOneLine);
+                .run(5_000, 201, Duration.ofSeconds(4), this::anyLockFileIsReadOrRefusedInOneLine);
         assertThat(ran).isGreaterThan(200);
     }
 

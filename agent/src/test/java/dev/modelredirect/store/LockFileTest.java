@@ -51,6 +51,22 @@ class LockFileTest {
     }
 
     @Test
+    void aReaderSeesAnotherWritersPinOfTheSameSizeWrittenInTheSameClockTick() throws Exception {
+        Path path = dir.resolve("models.lock");
+        LockFile reader = lockFile();
+        LockFile writer = lockFile();
+        Pin.Hub moved = new Pin.Hub(RepoType.MODEL, "org/name", "main", "b".repeat(40), hubPin.files());
+        reader.put("hf://org/name", hubPin);
+        java.nio.file.attribute.FileTime readerWrote = Files.getLastModifiedTime(path);
+        long readerSize = Files.size(path);
+        writer.put("hf://org/name", moved);
+        assertThat(Files.size(path)).as("a moved pin (another 40-hex commit) keeps the size").isEqualTo(readerSize);
+        // file systems stamp with a coarse clock (a tick of a few ms): both writes in one tick, as often happens
+        Files.setLastModifiedTime(path, readerWrote);
+        assertThat(reader.get("hf://org/name")).isEqualTo(moved);
+    }
+
+    @Test
     void pinsThatWouldNameAPlaceOutsideTheStoreMakeTheLockFileInvalid() throws Exception {
         List<Pin> hostile = List.of(
                 new Pin.Hub(RepoType.MODEL, "org/name", "main", "../../../../victim", hubPin.files()),

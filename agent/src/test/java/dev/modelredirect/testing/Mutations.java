@@ -70,13 +70,21 @@ public final class Mutations {
      * returns how many ran. The first exception fails with the seed, the input's number and its bytes.
      */
     public int run(int count, Duration budget, Target target) {
+        return run(count, 0, budget, target);
+    }
+
+    /**
+     * Same, but the budget ends a run only once {@code atLeast} inputs ran: how many fit in a time depends on the
+     * machine and its load (a busy CI machine runs a fraction of a developer's count), the floor does not.
+     */
+    public int run(int count, int atLeast, Duration budget, Target target) {
         long deadline = System.nanoTime() + budget.toNanos();
         int ran = 0;
         for (byte[] input : corpus) {
             feed(target, input, ran++);
         }
         long start = System.nanoTime();
-        while (ran < count && System.nanoTime() < deadline) {
+        while (ran < count && (ran < atLeast || System.nanoTime() < deadline)) {
             feed(target, next(), ran++);
         }
         System.out.printf("seeded fuzz run: %d inputs (%d seeds) in %d ms%n", ran, corpus.size(),
