@@ -28,6 +28,8 @@ public final class PartialFiles {
     public static final long STALE_MILLIS = 60_000;
 
     private static final Pattern OWNED = Pattern.compile("\\.p(\\d+)-[0-9a-f]+\\.incomplete$");
+    /** What follows the prefix in a partial file of exactly that prefix: ours, or another tool's plain suffix. */
+    private static final Pattern SUFFIX = Pattern.compile("\\.p\\d+-[0-9a-f]+\\.incomplete|\\.incomplete");
     private static final long PID = ProcessHandle.current().pid();
 
     private PartialFiles() {
@@ -67,7 +69,8 @@ public final class PartialFiles {
         long bestSize = -1;
         DirectoryStream.Filter<Path> sameFile = candidate -> {
             String name = candidate.getFileName().toString();
-            return name.startsWith(prefix + ".") && name.endsWith(".incomplete");
+            // exactly this prefix: the partial of "model.onnx.data" is not one of "model.onnx"
+            return name.startsWith(prefix) && SUFFIX.matcher(name.substring(prefix.length())).matches();
         };
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, sameFile)) {
             for (Path candidate : entries) {

@@ -60,4 +60,18 @@ class PartialFilesTest {
         Files.write(dir.resolve("other.p999999999-1.incomplete"), new byte[20]);
         assertThat(PartialFiles.claim(dir, "etag")).doesNotExist();
     }
+
+    @Test
+    void thePartialFileOfALongerNameWithTheSamePrefixIsNotClaimed() throws Exception {
+        Path data = dir.resolve(".model.onnx.data.p999999999-1.incomplete");
+        Path unowned = dir.resolve(".model.onnx.data.incomplete");
+        Files.write(data, new byte[20]);
+        Files.write(unowned, new byte[30]);
+        Files.setLastModifiedTime(unowned, FileTime.from(Instant.now().minusSeconds(3600)));
+
+        assertThat(PartialFiles.claim(dir, ".model.onnx")).doesNotExist();
+        assertThat(data).exists();
+        assertThat(unowned).exists();
+        assertThat(Files.size(PartialFiles.claim(dir, ".model.onnx.data"))).isEqualTo(30);
+    }
 }
