@@ -52,10 +52,46 @@ final class ZooModels {
                 || (source.version() != null && !source.version().equals(djl.version()))) {
             return null;
         }
-        if (!allPresent(djl)) {
+        if (!allPresent(djl) || !versionPinned(source, djl)) {
             return null;
         }
         return files.layout().file(ZooLayout.modelFolder(djl.application(), source.group(), source.artifact()));
+    }
+
+    /**
+     * Whether the pin names every file its metadata lists for the pinned version: the metadata is pinned as soon as
+     * it arrives, before the version's files, so a pull that failed half-way (or a model DJL only located) leaves a
+     * pin that holds the metadata alone.
+     */
+    private boolean versionPinned(Source.Djl source, Pin.Djl djl) throws IOException {
+        if (djl.version() == null) {
+            return false;
+        }
+        String folder = ZooLayout.modelFolder(djl.application(), source.group(), source.artifact());
+        Map<String, Object> json;
+        try {
+            json = readJson(files.layout().file(folder + "metadata.json"));
+        } catch (StoreException | java.nio.file.NoSuchFileException unreadable) {
+            return false;
+        }
+        boolean listed = false;
+        for (Object element : JsonValues.array(json, "artifacts")) {
+            Map<String, Object> artifact = JsonValues.asObject(element, "an artifact of " + source.spelled());
+            Map<String, Object> items = JsonValues.object(artifact, "files");
+            if (!djl.version().equals(JsonValues.string(artifact, "version")) || items == null) {
+                continue;
+            }
+            listed = true;
+            for (Map.Entry<String, Object> entry : items.entrySet()) {
+                String uri = JsonValues.requiredString(JsonValues.asObject(entry.getValue(), "file " + entry.getKey()),
+                        "uri");
+                if (!uri.contains(":")
+                        && djl.file(ZooLayout.pinPath(ZooLayout.checkedPath(folder + uri))) == null) {
+                    return false;
+                }
+            }
+        }
+        return listed;
     }
 
     private boolean allPresent(Pin pin) throws IOException {

@@ -127,6 +127,22 @@ class ZooResolverTest {
     }
 
     @Test
+    void aPullThatFailedAfterTheMetadataIsNoHitNextTime() throws Exception {
+        byte[] archive = files.remove(ARCHIVE);
+        assertThatThrownBy(() -> store(false).resolve("djl://ai.djl.g/org/name")).isInstanceOf(IOException.class);
+        assertThat(root.resolve("zoo").resolve(FOLDER + "metadata.json")).exists();
+
+        assertThat(store(true).which("djl://ai.djl.g/org/name")).isEmpty();
+        assertThatThrownBy(() -> store(true).resolve("djl://ai.djl.g/org/name")).isInstanceOf(StoreException.class)
+                .hasMessageContaining("offline=true");
+        files.put(ARCHIVE, archive);
+        Resolution pulled = store(false).resolve("djl://ai.djl.g/org/name");
+        assertThat(pulled.hit()).isFalse();
+        assertThat(Files.readAllBytes(root.resolve("zoo").resolve(ARCHIVE))).isEqualTo(BYTES);
+        assertThat(store(true).which("djl://ai.djl.g/org/name")).contains(pulled.path());
+    }
+
+    @Test
     void pullUpdateMovesThePinToTheNewVersionAndKeepsOnlyItsFiles() throws Exception {
         store(false).resolve("djl://ai.djl.g/org/name");
         byte[] newer = "the new version's bytes".getBytes(StandardCharsets.UTF_8);
