@@ -61,6 +61,8 @@ final class ChunkedTransfer {
     /** Bytes hashed by a connection straight from its buffer, without reading them back. */
     private long hashedInPlace;
     private IOException failure;
+    /** The requests the connections have under way: cancelled at once when the download fails. */
+    private final java.util.Set<Http.Abort> inFlight = new java.util.HashSet<>();
     private HttpUrl url;
     private int refreshes;
     private FileChannel channel;
@@ -212,6 +214,10 @@ final class ChunkedTransfer {
     private synchronized void fail(IOException ex) {
         if (failure == null) {
             failure = ex;
+            // a connection blocked on a stalled socket would otherwise hold the error back until its read timeout
+            for (Http.Abort abort : inFlight) {
+                abort.now();
+            }
         }
         notifyAll();
     }
@@ -316,6 +322,12 @@ final class ChunkedTransfer {
             Http.Abort abort = new Http.Abort();
             Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1))
                     .tag(Http.Abort.class, abort);
+            synchronized (this) {
+                if (failure != null) {
+                    throw new InterruptedIOException("stopped");
+                }
+                inFlight.add(abort);
+            }
             if (job.validator() != null) {
                 request.header("If-Range", job.validator());
             }
@@ -349,10 +361,18 @@ final class ChunkedTransfer {
                 }
                 long now;
                 synchronized (this) {
+                    if (failure != null) {
+                        // cancelled because another connection failed: no retry
+                        throw new InterruptedIOException("stopped");
+                    }
                     now = segment.position;
                 }
                 failures = now > position ? 1 : failures + 1;
                 Transfers.backoffOrFail(http, job, failures, ex);
+            } finally {
+                synchronized (this) {
+                    inFlight.remove(abort);
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.modelredirect.testing.TestStores;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -247,5 +248,24 @@ class FileDownloaderTest {
                 .anyMatch(range -> range.startsWith("bytes=0-"))
                 .anyMatch(range -> range.endsWith("-" + ((8 << 20) - 1))
                         && Long.parseLong(range.substring(6, range.indexOf('-'))) >= 4 << 20);
+    }
+
+    @Test
+    void aConnectionThatFailsForGoodStopsTheOthersAtOnceEvenOnStalledSockets() {
+        hub.fault(r -> r.server().equals("cdn") && "bytes=0-".equals(prefix(r.header("Range"))), 10,
+                FakeHub.FaultKind.STATUS, 400, null, 0);
+        // every other range trickles one byte per 100 ms: a read never times out, a 256 KiB buffer never fills
+        hub.fault(r -> r.server().equals("cdn") && !"bytes=0-".equals(prefix(r.header("Range"))), 100,
+                FakeHub.FaultKind.SLOW, 0, null, 1);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> downloader.download(job(big, dir.resolve("big.part")), ProgressListener.NONE))
+                .isInstanceOf(HttpStatusException.class).hasMessageContaining("400");
+        // without cancelling the stalled requests, each of three connections was waited for 10 s
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    private static String prefix(String range) {
+        return range == null ? null : range.substring(0, range.indexOf('-') + 1);
     }
 }
