@@ -101,7 +101,8 @@ class ImporterTest {
         Path a = work.resolve("zoo-a");
         String folder = "zoo/model/nlp/text_embedding/ai/djl/g/org/name/";
         Files.createDirectories(a.resolve(folder + "0.0.1"));
-        Files.writeString(a.resolve(folder + "metadata.json"), "{\"artifacts\": []}");
+        Files.writeString(a.resolve(folder + "metadata.json"), "{\"artifacts\": [{\"version\": \"0.0.1\", "
+                + "\"files\": {\"model\": {\"uri\": \"0.0.1/name.zip\"}}}]}");
         Files.writeString(a.resolve(folder + "0.0.1/name.zip"), "zip bytes");
         lockOf(a).put("djl://ai.djl.g/org/name", new dev.modelredirect.store.Pin.Djl("ai.djl.g", "org/name",
                 "nlp/text_embedding", "0.0.1", List.of(
