@@ -393,21 +393,10 @@ final class ChunkedTransfer {
                 return;
             }
             buffer.clear().limit(want);
-            // fill the whole buffer (a socket read gives 8 KiB at a time): one write, one bookkeeping per buffer
-            IOException cut = null;
-            try {
-                while (buffer.hasRemaining()) {
-                    if (source.read(buffer) < 0) {
-                        cut = new IOException("connection closed at byte " + (position + buffer.position()));
-                        break;
-                    }
-                }
-            } catch (IOException ex) {
-                if (Transfers.isInterruption(ex)) {
-                    throw ex;
-                }
-                cut = ex;
-            }
+            // one write and one bookkeeping step per filled buffer
+            Transfers.Fill fill = Transfers.fill(source, buffer);
+            IOException cut = fill.ended()
+                    ? new IOException("connection closed at byte " + (position + buffer.position())) : fill.cut();
             int n = buffer.position();
             if (n == 0) {
                 throw cut;

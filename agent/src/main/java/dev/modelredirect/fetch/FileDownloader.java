@@ -236,8 +236,8 @@ public final class FileDownloader {
 
     /**
      * Streams a body to the file from {@code position[0]}, which advances with every byte written and hashed. The
-     * buffer is filled whole before one write (a socket read gives 8 KiB at a time); when the body breaks off, what
-     * came before the break is written and kept, then the failure is thrown. Written data goes to disk in the
+     * buffer is filled whole before one write; when the body breaks off, what came before the break is written and
+     * kept, then the failure is thrown. Written data goes to disk in the
      * background as it arrives, so the final fsync has little left to do.
      */
     private static void stream(BufferedSource source, FileChannel channel, long[] position, Hashing hashing,
@@ -247,20 +247,8 @@ public final class FileDownloader {
         boolean ended = false;
         while (!ended) {
             buffer.clear();
-            IOException cut = null;
-            try {
-                while (buffer.hasRemaining()) {
-                    if (source.read(buffer) < 0) {
-                        ended = true;
-                        break;
-                    }
-                }
-            } catch (IOException ex) {
-                if (Transfers.isInterruption(ex)) {
-                    throw ex;
-                }
-                cut = ex;
-            }
+            Transfers.Fill fill = Transfers.fill(source, buffer);
+            ended = fill.ended();
             int n = buffer.position();
             if (position[0] + n > limit) {
                 throw new IntegrityException("the server sent more than the " + limit + " bytes announced for "
@@ -275,8 +263,8 @@ public final class FileDownloader {
                 flusher.reached(position[0]);
                 progress.update(job.label(), position[0], job.expectedSize());
             }
-            if (cut != null) {
-                throw cut;
+            if (fill.cut() != null) {
+                throw fill.cut();
             }
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import okhttp3.Response;
+import okio.BufferedSource;
 
 /** What the one-stream and the parallel transfer share: retry pacing, answers to classify, file helpers. */
 final class Transfers {
@@ -66,6 +67,35 @@ final class Transfers {
             }
             hashing.update(buffer, 0, n);
             position += n;
+        }
+    }
+
+    /**
+     * How filling a buffer from a body ended: full, at the body's end ({@code ended}), or broken off by a read failure
+     * ({@code cut}); the bytes read before an end or a break stay in the buffer.
+     */
+    record Fill(boolean ended, IOException cut) {
+        static final Fill FULL = new Fill(false, null);
+        static final Fill END = new Fill(true, null);
+    }
+
+    /**
+     * Fills the rest of {@code buffer} from {@code source} (a socket read gives 8 KiB at a time, so a caller makes one
+     * write per buffer). An interruption is thrown; any other read failure is returned as the fill's cut.
+     */
+    static Fill fill(BufferedSource source, ByteBuffer buffer) throws IOException {
+        try {
+            while (buffer.hasRemaining()) {
+                if (source.read(buffer) < 0) {
+                    return Fill.END;
+                }
+            }
+            return Fill.FULL;
+        } catch (IOException ex) {
+            if (isInterruption(ex)) {
+                throw ex;
+            }
+            return new Fill(false, ex);
         }
     }
 
