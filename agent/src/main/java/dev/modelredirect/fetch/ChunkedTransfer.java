@@ -308,6 +308,7 @@ final class ChunkedTransfer {
         while (true) {
             long position;
             long end;
+            Http.Abort abort = new Http.Abort();
             synchronized (this) {
                 if (failure != null) {
                     throw new InterruptedIOException("stopped");
@@ -317,17 +318,11 @@ final class ChunkedTransfer {
                 }
                 position = segment.position;
                 end = segment.end;
-            }
-            HttpUrl used = currentUrl();
-            Http.Abort abort = new Http.Abort();
-            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1))
-                    .tag(Http.Abort.class, abort);
-            synchronized (this) {
-                if (failure != null) {
-                    throw new InterruptedIOException("stopped");
-                }
                 inFlight.add(abort);
             }
+            HttpUrl used = currentUrl();
+            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1))
+                    .tag(Http.Abort.class, abort);
             if (job.validator() != null) {
                 request.header("If-Range", job.validator());
             }
