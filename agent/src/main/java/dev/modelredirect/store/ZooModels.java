@@ -74,21 +74,37 @@ final class ZooModels {
         } catch (StoreException | java.nio.file.NoSuchFileException unreadable) {
             return false;
         }
-        boolean listed = false;
+        List<Map.Entry<String, Map<String, Object>>> items = versionItems(source, json, djl.version());
+        if (items == null) {
+            return false;
+        }
+        for (Map.Entry<String, Map<String, Object>> item : items) {
+            String uri = JsonValues.requiredString(item.getValue(), "uri");
+            if (!uri.contains(":") && djl.file(ZooLayout.pinPath(ZooLayout.checkedPath(folder + uri))) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The files (name and entry) the metadata lists for {@code version}, over every artifact of that version; null
+     * when no artifact of that version lists files.
+     */
+    private static List<Map.Entry<String, Map<String, Object>>> versionItems(Source.Djl source,
+            Map<String, Object> json, String version) throws StoreException {
+        List<Map.Entry<String, Map<String, Object>>> listed = null;
         for (Object element : JsonValues.array(json, "artifacts")) {
             Map<String, Object> artifact = JsonValues.asObject(element, "an artifact of " + source.spelled());
             Map<String, Object> items = JsonValues.object(artifact, "files");
-            if (!djl.version().equals(JsonValues.string(artifact, "version")) || items == null) {
+            if (!version.equals(JsonValues.string(artifact, "version")) || items == null) {
                 continue;
             }
-            listed = true;
+            if (listed == null) {
+                listed = new ArrayList<>();
+            }
             for (Map.Entry<String, Object> entry : items.entrySet()) {
-                String uri = JsonValues.requiredString(JsonValues.asObject(entry.getValue(), "file " + entry.getKey()),
-                        "uri");
-                if (!uri.contains(":")
-                        && djl.file(ZooLayout.pinPath(ZooLayout.checkedPath(folder + uri))) == null) {
-                    return false;
-                }
+                listed.add(Map.entry(entry.getKey(), JsonValues.asObject(entry.getValue(), "file " + entry.getKey())));
             }
         }
         return listed;
@@ -180,26 +196,23 @@ final class ZooModels {
         String folder = ZooLayout.modelFolder(application, source.group(), source.artifact());
         long bytes = 0;
         boolean hit = true;
-        for (Object element : JsonValues.array(json, "artifacts")) {
-            Map<String, Object> artifact = JsonValues.asObject(element, "an artifact of " + source.spelled());
-            Map<String, Object> items = JsonValues.object(artifact, "files");
-            if (!version.equals(JsonValues.string(artifact, "version")) || items == null) {
+        List<Map.Entry<String, Map<String, Object>>> items = versionItems(source, json, version);
+        if (items == null) {
+            return new long[] {0, 1};
+        }
+        for (Map.Entry<String, Map<String, Object>> entry : items) {
+            Map<String, Object> item = entry.getValue();
+            String uri = JsonValues.requiredString(item, "uri");
+            if (uri.contains(":")) {
+                Log.warn("%s: file %s is at %s, outside the repository; it is left to DJL", source.spelled(),
+                        entry.getKey(), uri);
                 continue;
             }
-            for (Map.Entry<String, Object> entry : items.entrySet()) {
-                Map<String, Object> item = JsonValues.asObject(entry.getValue(), "file " + entry.getKey());
-                String uri = JsonValues.requiredString(item, "uri");
-                if (uri.contains(":")) {
-                    Log.warn("%s: file %s is at %s, outside the repository; it is left to DJL", source.spelled(),
-                            entry.getKey(), uri);
-                    continue;
-                }
-                Resolution file = files.resolve(new ZooFile(source.key(), source.group(), source.artifact(),
-                        application, version, folder + uri, JsonValues.string(item, "sha1Hash"),
-                        JsonValues.longValue(item, "size", -1), false), http);
-                bytes += file.bytesDownloaded();
-                hit &= file.hit();
-            }
+            Resolution file = files.resolve(new ZooFile(source.key(), source.group(), source.artifact(),
+                    application, version, folder + uri, JsonValues.string(item, "sha1Hash"),
+                    JsonValues.longValue(item, "size", -1), false), http);
+            bytes += file.bytesDownloaded();
+            hit &= file.hit();
         }
         return new long[] {bytes, hit ? 1 : 0};
     }
