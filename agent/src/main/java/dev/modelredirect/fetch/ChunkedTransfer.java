@@ -254,8 +254,14 @@ final class ChunkedTransfer {
         return null;
     }
 
-    /** This thread's CPU time in nanoseconds, or 0 where the JVM cannot tell. */
+    /**
+     * This thread's CPU time in nanoseconds for the debug breakdown, or 0 without debug output or where the JVM cannot
+     * tell: asking loads {@code java.lang.management}, some 30 classes a plain download has no use for.
+     */
     private static long threadCpu() {
+        if (!Log.isDebug()) {
+            return 0;
+        }
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
     }
