@@ -2,22 +2,37 @@ package dev.modelredirect.cli;
 
 import dev.modelredirect.fetch.Http;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The command line: {@code java -jar model-redirect.jar COMMAND [options]}. Exit codes: 0 success, 1 failure, 2 usage
  * error. {@code --help} on every command.
  */
 public final class Main {
-    private final Map<String, Command> commands = new LinkedHashMap<>();
+    /** The commands, in the order of the usage text. */
+    static final List<String> COMMANDS = List.of("pull", "which", "publish", "serve", "list", "verify", "rm", "gc",
+            "doctor", "migrate", "export", "import");
 
-    Main() {
-        for (Command command : new Command[] {new PullCommand(), new WhichCommand(), new PublishCommand(),
-                new ServeCommand(), new ListCommand(), new VerifyCommand(), new RmCommand(), new GcCommand(),
-                new DoctorCommand(), new MigrateCommand(), new ExportCommand(), new ImportCommand()}) {
-            commands.put(command.name(), command);
-        }
+    /**
+     * The command named {@code name}, or null. Only the command that runs is loaded: loading all twelve (and what
+     * their signatures name) cost a command line some 10 ms of its start.
+     */
+    static Command command(String name) {
+        return switch (name) {
+            case "pull" -> new PullCommand();
+            case "which" -> new WhichCommand();
+            case "publish" -> new PublishCommand();
+            case "serve" -> new ServeCommand();
+            case "list" -> new ListCommand();
+            case "verify" -> new VerifyCommand();
+            case "rm" -> new RmCommand();
+            case "gc" -> new GcCommand();
+            case "doctor" -> new DoctorCommand();
+            case "migrate" -> new MigrateCommand();
+            case "export" -> new ExportCommand();
+            case "import" -> new ImportCommand();
+            default -> null;
+        };
     }
 
     public static void main(String[] args) {
@@ -34,10 +49,10 @@ public final class Main {
             out.println("model-redirect " + Http.version());
             return 0;
         }
-        Command command = commands.get(args[0]);
+        Command command = command(args[0]);
         if (command == null) {
             err.println("model-redirect: unknown command '" + args[0] + "'; commands: "
-                    + String.join(", ", commands.keySet()) + ". See `java -jar model-redirect.jar --help`");
+                    + String.join(", ", COMMANDS) + ". See `java -jar model-redirect.jar --help`");
             return 2;
         }
         try {
@@ -52,7 +67,8 @@ public final class Main {
     private String usage() {
         StringBuilder text = new StringBuilder("Usage: java -jar model-redirect.jar COMMAND [options]\n\n"
                 + "A local, verified, shareable model store for JVM applications.\n\nCommands:\n");
-        for (Command command : commands.values()) {
+        for (String name : COMMANDS) {
+            Command command = command(name);
             text.append(String.format("  %-8s %s%n", command.name(), command.summary()));
         }
         text.append("\nEach command has --help. As a Java agent: java -javaagent:model-redirect.jar[=key=value,...] "

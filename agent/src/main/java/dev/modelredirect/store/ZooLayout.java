@@ -27,11 +27,19 @@ public final class ZooLayout {
     public static final String SCHEME = "djl://";
     /** The store folder of the zoo, relative to the store root. */
     public static final String FOLDER = "zoo";
-    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-    private static final Pattern ARTIFACT = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*");
-    private static final Pattern PATH_CHARACTERS = Pattern.compile("[A-Za-z0-9._+=/-]+");
-    /** DJL's own split of a {@code djl://} path: artifact, then a version of digits and dots, then a name. */
-    private static final Pattern WITH_VERSION = Pattern.compile("(.+)/([\\d.]+)(/(.*))?");
+
+    /**
+     * The patterns of zoo names, compiled at the first zoo source rather than whenever a store opens (compiling them
+     * was a tenth of the start of a command line that never names the zoo).
+     */
+    private static final class Patterns {
+        static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+        static final Pattern ARTIFACT = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*");
+        static final Pattern PATH_CHARACTERS = Pattern.compile("[A-Za-z0-9._+=/-]+");
+        /** DJL's own split of a {@code djl://} path: artifact, then a version of digits and dots, then a name. */
+        static final Pattern WITH_VERSION = Pattern.compile("(.+)/([\\d.]+)(/(.*))?");
+    }
+
     private static final String USAGE = "expected djl://GROUP/ARTIFACT[/VERSION], such as "
             + "djl://ai.djl.huggingface.onnxruntime/sentence-transformers/all-MiniLM-L6-v2";
 
@@ -79,7 +87,7 @@ public final class ZooLayout {
         if (problem == null && !path.startsWith("model/") && !path.startsWith("dataset/")) {
             problem = "it is not under model/ or dataset/";
         }
-        if (problem == null && !PATH_CHARACTERS.matcher(path).matches()) {
+        if (problem == null && !Patterns.PATH_CHARACTERS.matcher(path).matches()) {
             problem = "it holds a character other than letters, digits and . _ + = - /";
         }
         if (problem != null) {
@@ -115,12 +123,13 @@ public final class ZooLayout {
 
     /** Whether a group id is well formed (dot-separated plain names). */
     public static boolean isGroup(String group) {
-        return group != null && GROUP.matcher(group).matches();
+        return group != null && Patterns.GROUP.matcher(group).matches();
     }
 
     /** Whether an artifact id is well formed (plain names, {@code /}-separated, none of them {@code .} or {@code ..}). */
     public static boolean isArtifact(String artifact) {
-        return artifact != null && ARTIFACT.matcher(artifact).matches() && SafePaths.problem(artifact) == null;
+        return artifact != null && Patterns.ARTIFACT.matcher(artifact).matches()
+                && SafePaths.problem(artifact) == null;
     }
 
     /**
@@ -145,7 +154,7 @@ public final class ZooLayout {
         String group = rest.substring(0, slash);
         String artifact = rest.substring(slash + 1);
         String version = null;
-        Matcher matcher = WITH_VERSION.matcher(artifact);
+        Matcher matcher = Patterns.WITH_VERSION.matcher(artifact);
         if (matcher.matches()) {
             artifact = matcher.group(1);
             version = matcher.group(2);

@@ -122,6 +122,17 @@ class MainTest {
     }
 
     @Test
+    void everyListedCommandRunsUnderItsOwnNameAndAnUnknownOneListsThemAll() {
+        for (String name : Main.COMMANDS) {
+            assertThat(Main.command(name).name()).isEqualTo(name);
+            assertThat(run(name, "--help")).as(name).isZero();
+            assertThat(out()).contains("Usage: java -jar model-redirect.jar " + name);
+        }
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("commands: " + String.join(", ", Main.COMMANDS));
+    }
+
+    @Test
     void aBadKeyIsOneLineAndTheDefaultIsUsed() {
         assertThat(run("which", "hf://org/tiny", "--store", store.toString(), "--log", "loud")).isEqualTo(1);
         assertThat(err()).contains("bad value 'loud' for key log").contains("using info");
