@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Benchmark server (not a test): serves one file over HTTP/1.1 on 127.0.0.1 with a strict per-connection rate limit,
  * as a CDN edge limits each connection: no burst allowance, the same budget for every request of a keep-alive
  * connection (a response starts with an empty budget). GET and HEAD, {@code Range: bytes=A-B} / {@code A-}, ETag,
- * keep-alive. {@code GET /__sent} answers the
- * body bytes written so far (all connections), so a harness can count what a client fetched.
+ * keep-alive. {@code GET /__sent} answers the body bytes written so far (all connections), so a harness can count what
+ * a client fetched; {@code GET /__first} answers the time (milliseconds since the epoch, 0 for none) at which the first
+ * request for the file arrived since the previous {@code /__first}, so a harness can tell how long a client took to
+ * start.
  *
  * <p>Run: {@code java src-it/bench/ThrottledFileServer.java FILE PORT BYTES_PER_SECOND} (0: unlimited). Prints
  * {@code listening PORT} when ready.
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ThrottledFileServer {
     private static final int SLICE = 16 * 1024;
     private static final AtomicLong SENT = new AtomicLong();
+    private static final AtomicLong FIRST_REQUEST = new AtomicLong();
 
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
@@ -56,6 +59,7 @@ public final class ThrottledFileServer {
                 if (requestLine == null || requestLine.isEmpty()) {
                     return;
                 }
+                long arrived = System.currentTimeMillis();
                 String range = null;
                 String header;
                 while ((header = line(in)) != null && !header.isEmpty()) {
@@ -66,14 +70,16 @@ public final class ThrottledFileServer {
                 }
                 String[] parts = requestLine.split(" ");
                 boolean head = parts[0].equals("HEAD");
-                if (parts.length > 1 && parts[1].equals("/__sent")) {
-                    byte[] body = (SENT.get() + "\n").getBytes(StandardCharsets.US_ASCII);
+                if (parts.length > 1 && parts[1].startsWith("/__")) {
+                    long value = parts[1].equals("/__first") ? FIRST_REQUEST.getAndSet(0) : SENT.get();
+                    byte[] body = (value + "\n").getBytes(StandardCharsets.US_ASCII);
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.write(body);
                     out.flush();
                     continue;
                 }
+                FIRST_REQUEST.compareAndSet(0, arrived);
                 long from = 0;
                 long to = size - 1;
                 String status = "200 OK";

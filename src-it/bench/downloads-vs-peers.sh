@@ -9,7 +9,8 @@
 #   3. Loopback: one LOOPBACK_MB file from nginx (sendfile) on 127.0.0.1, `curl -o` against a verified pull.
 #
 # Prints the medians and the three ratios: pull / aria2c and curl / pull on the throttled link, pull / curl on
-# loopback, and the bytes fetched over one kill / file size, with the command line that reproduces them.
+# loopback, and the bytes fetched over one kill / file size, with the command line that reproduces them; and, on the
+# throttled link, how long each client took from its start to its first request (the server's clock).
 #
 # Usage (from the repository root):  src-it/bench/downloads-vs-peers.sh [ROUNDS]      (default 3)
 # Environment: THROTTLED_MB (200), RATE (20000000 bytes/s per connection), LOOPBACK_MB (1024), CONNECTIONS (4),
@@ -101,6 +102,7 @@ for _ in $(seq 300); do
 done
 SLOW_URL=http://127.0.0.1:$SPORT/slow.bin
 sent() { curl -s -f "http://127.0.0.1:$SPORT/__sent"; }
+first() { curl -s -f "http://127.0.0.1:$SPORT/__first"; }
 say "throttled server: $SLOW_URL, $RATE bytes/s per connection"
 
 nginx_start_on_free_port fast.bin || die "nginx did not start: $(tail -n 5 "$WORK/nginx/logs/error.log" 2>/dev/null)"
@@ -109,7 +111,7 @@ say "nginx serves $FAST_URL"
 
 # ---------------------------------------------------------------- runs
 
-declare -A WALL
+declare -A WALL START
 declare -A LABEL=([curl_slow]="curl -o (throttled)" [aria2_slow]="aria2c -x4 (throttled)"
     [mr_slow]="model-redirect pull (throttled)" [curl_fast]="curl -o (loopback)"
     [mr_fast]="model-redirect pull (loopback)")
@@ -118,7 +120,9 @@ TOOLS=(curl_slow aria2_slow mr_slow curl_fast mr_fast)
 timed() {
     local tool=$1 round=$2
     shift 2
-    local tf=$WORK/time.txt log=$WORK/logs/$tool.$round.log
+    local tf=$WORK/time.txt log=$WORK/logs/$tool.$round.log started
+    [[ $tool == *_slow ]] && first >/dev/null
+    started=$(date +%s%3N)
     if ! /usr/bin/time -f '%e' -o "$tf" "$@" >"$log" 2>&1; then
         say "FAILED: $tool, round $round: $*"
         sed 's/^/    /' "$log" >&2 || true
@@ -127,6 +131,7 @@ timed() {
     local wall
     wall=$(tail -n 1 "$tf")
     WALL[$tool]+="$wall "
+    [[ $tool == *_slow ]] && START[$tool]+="$(( $(first) - started )) "
     printf 'bench: round %d  %-34s %7.2f s\n' "$round" "${LABEL[$tool]}" "$wall" >&2
 }
 
@@ -208,6 +213,9 @@ for tool in "${TOOLS[@]}"; do
     printf '%-34s %9.2f %7.2f %7.2f\n' "${LABEL[$tool]}" "$(median <<<"${WALL[$tool]}")" \
         "$(minimum <<<"${WALL[$tool]}")" "$(maximum <<<"${WALL[$tool]}")"
 done
+echo "throttled, from the process's start to the server's first request for the file (median ms):" \
+    "curl $(median <<<"${START[curl_slow]}"), aria2c $(median <<<"${START[aria2_slow]}")," \
+    "pull $(median <<<"${START[mr_slow]}")"
 mr_slow=$(median <<<"${WALL[mr_slow]}")
 aria=$(median <<<"${WALL[aria2_slow]}")
 curl_slow=$(median <<<"${WALL[curl_slow]}")
