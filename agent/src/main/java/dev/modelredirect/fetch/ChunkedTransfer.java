@@ -327,12 +327,11 @@ final class ChunkedTransfer {
                 inFlight.add(abort);
             }
             HttpUrl used = currentUrl();
-            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1))
-                    .tag(Http.Abort.class, abort);
+            Request.Builder request = http.request(used).header("Range", "bytes=" + position + "-" + (end - 1));
             if (job.validator() != null) {
                 request.header("If-Range", job.validator());
             }
-            try (Response response = http.execute(request.build(), Http.Redirects.ALL)) {
+            try (Response response = http.execute(request.build(), Http.Redirects.ALL, abort)) {
                 int code = response.code();
                 if (code == 200) {
                     throw new RangesUnsupportedException();

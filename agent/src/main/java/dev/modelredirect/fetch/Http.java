@@ -48,10 +48,10 @@ public final class Http implements Closeable {
     }
 
     /**
-     * A handle that ends a request's exchange at once: put it on the request as a tag
-     * ({@code builder.tag(Http.Abort.class, abort)}); {@link #now()} closes the connection, so the unread rest of a
-     * body is neither drained nor sent further by the server (closing a response normally reads on for a while to
-     * keep the connection).
+     * A handle that ends a request's exchange at once: give it to {@link #execute(Request, Redirects, Abort)};
+     * {@link #now()} closes the connection, so the unread rest of a body is neither drained nor sent further by the
+     * server (closing a response normally reads on for a while to keep the connection). (Not an OkHttp request tag:
+     * reading a tag by class initialises Kotlin's reflection, some 30 classes, on the first request.)
      */
     public static final class Abort {
         private volatile okhttp3.Call call;
@@ -189,9 +189,17 @@ public final class Http implements Closeable {
      * @throws FetchException when retries are spent on connection errors or retryable statuses
      */
     public Response execute(Request request, Redirects redirects) throws IOException {
+        return execute(request, redirects, null);
+    }
+
+    /**
+     * {@link #execute(Request, Redirects)}, with a handle that cancels whichever attempt or redirect hop is under way
+     * (null for none).
+     */
+    public Response execute(Request request, Redirects redirects, Abort abort) throws IOException {
         Request current = request;
         for (int hop = 0; ; hop++) {
-            Response response = executeWithRetries(current);
+            Response response = executeWithRetries(current, abort);
             if (!response.isRedirect() || redirects == Redirects.NONE) {
                 return response;
             }
@@ -250,7 +258,7 @@ public final class Http implements Closeable {
         return !(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("//"));
     }
 
-    private Response executeWithRetries(Request request) throws IOException {
+    private Response executeWithRetries(Request request, Abort abort) throws IOException {
         long waited = 0;
         IOException lastError = null;
         for (int attempt = 1; ; attempt++) {
@@ -260,7 +268,6 @@ public final class Http implements Closeable {
             OkHttpClient chosen = clientFor(request.url());
             try {
                 okhttp3.Call call = chosen.newCall(request);
-                Abort abort = request.tag(Abort.class);
                 if (abort != null) {
                     abort.call = call;
                 }
