@@ -145,8 +145,11 @@ public final class Http implements Closeable {
         Thread thread = new Thread(() -> {
             try {
                 ClassLoader loader = Http.class.getClassLoader();
+                // first: the first URL parsed (on the command's path, the endpoint's) pays for OkHttp's host name
+                // code, IDNA table and the JDK's Unicode normaliser, some 10 ms before the first request
+                HttpUrl.get("https://huggingface.co/");
                 for (String name : new String[] {"okhttp3.OkHttpClient", "okhttp3.OkHttpClient$Builder",
-                        "okhttp3.internal.platform.Platform", "okhttp3.Request$Builder", "okhttp3.HttpUrl",
+                        "okhttp3.internal.platform.Platform", "okhttp3.Request$Builder",
                         "okhttp3.internal.connection.RealCall", "okio.Buffer"}) {
                     Class.forName(name, true, loader);
                 }
