@@ -51,7 +51,7 @@ public final class Http implements Closeable {
      * A handle that ends a request's exchange at once: give it to {@link #execute(Request, Redirects, Abort)};
      * {@link #now()} closes the connection, so the unread rest of a body is neither drained nor sent further by the
      * server (closing a response normally reads on for a while to keep the connection). (Not an OkHttp request tag:
-     * reading a tag by class initialises Kotlin's reflection, some 30 classes, on the first request.)
+     * reading a tag by class initialises Kotlin's reflection, some 60 classes, on the first request.)
      */
     public static final class Abort {
         private volatile okhttp3.Call call;
