@@ -91,10 +91,10 @@ final class PullCommand extends StoreCommand {
 
     @Override
     int execute(Arguments args, PrintStream out, PrintStream err) throws UsageException {
-        // First, so the HTTP classes load on the other core while the configuration is read; offline, only that
-        // background class loading is spent for nothing.
-        Http.preload();
         Config config = StoreOptions.load(args, err);
+        if (!config.offline()) {
+            Http.preload();
+        }
         boolean update = args.flag("update");
         FileFilter filter = args.values("include").isEmpty() && args.values("exclude").isEmpty() ? null
                 : new FileFilter(args.values("include"), args.values("exclude"));
