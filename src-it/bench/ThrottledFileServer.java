@@ -70,7 +70,7 @@ public final class ThrottledFileServer {
                 }
                 String[] parts = requestLine.split(" ");
                 boolean head = parts[0].equals("HEAD");
-                if (parts.length > 1 && parts[1].startsWith("/__")) {
+                if (parts.length > 1 && (parts[1].equals("/__sent") || parts[1].equals("/__first"))) {
                     long value = parts[1].equals("/__first") ? FIRST_REQUEST.getAndSet(0) : SENT.get();
                     byte[] body = (value + "\n").getBytes(StandardCharsets.US_ASCII);
                     out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")

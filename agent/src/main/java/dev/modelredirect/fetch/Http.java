@@ -1,5 +1,6 @@
 package dev.modelredirect.fetch;
 
+import dev.modelredirect.config.Config;
 import dev.modelredirect.config.NetworkSettings;
 import dev.modelredirect.log.Log;
 import java.io.Closeable;
@@ -147,7 +148,7 @@ public final class Http implements Closeable {
                 ClassLoader loader = Http.class.getClassLoader();
                 // first: the first URL parsed (on the command's path, the endpoint's) pays for OkHttp's host name
                 // code, IDNA table and the JDK's Unicode normaliser, some 10 ms before the first request
-                HttpUrl.get("https://huggingface.co/");
+                HttpUrl.get(Config.DEFAULT_ENDPOINT);
                 for (String name : new String[] {"okhttp3.OkHttpClient", "okhttp3.OkHttpClient$Builder",
                         "okhttp3.internal.platform.Platform", "okhttp3.Request$Builder",
                         "okhttp3.internal.connection.RealCall", "okio.Buffer"}) {
